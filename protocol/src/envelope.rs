@@ -1,0 +1,279 @@
+//! The signaling envelope carried in a publish frame's `data`: who sent it, to
+//! whom, its sequence number, and either a signal in the clear or a sealed
+//! (encrypted) one. Sealing itself happens in the browser; this module only
+//! shapes the bytes.
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::error::check_size;
+use crate::limits::{MAX_FRAME_BYTES, MAX_NAME_CHARS};
+use crate::{DecodeError, PeerId};
+
+/// The envelope version this crate speaks; other versions are rejected.
+pub const PROTOCOL_VERSION: u64 = 1;
+
+/// Most capability strings a hello may list.
+const MAX_CAPS: usize = 16;
+
+/// One signaling message between two peers (or from one peer to the room
+/// when `to` is `None`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    pub from: PeerId,
+    pub to: Option<PeerId>,
+    pub seq: u64,
+    pub payload: Payload,
+}
+
+/// The body of an envelope: readable, or sealed with the room password.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    Open(Signal),
+    /// base64 of AES-GCM(key, signal JSON), the header as associated data.
+    Sealed(String),
+}
+
+/// What a peer says through signaling.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Signal {
+    Hello(HelloBody),
+    Bye,
+    Description(DescriptionBody),
+    Candidate(CandidateBody),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HelloBody {
+    pub name: String,
+    #[serde(default)]
+    pub caps: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SdpKind {
+    Offer,
+    Answer,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DescriptionBody {
+    #[serde(rename = "type")]
+    pub kind: SdpKind,
+    pub sdp: String,
+}
+
+/// An ICE candidate, or the end-of-candidates marker when `candidate` is `None`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CandidateBody {
+    pub candidate: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sdp_mid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "sdpMLineIndex")]
+    pub sdp_m_line_index: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username_fragment: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireEnvelope {
+    v: Option<u64>,
+    from: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
+    seq: Option<u64>,
+    kind: Option<String>,
+    body: Option<Box<RawValue>>,
+    sealed: Option<String>,
+}
+
+#[derive(Serialize)]
+struct WireHeader<'a> {
+    v: u64,
+    from: &'a PeerId,
+    to: &'a Option<PeerId>,
+    seq: u64,
+}
+
+#[derive(Serialize)]
+struct OpenOut<'a> {
+    #[serde(flatten)]
+    header: WireHeader<'a>,
+    kind: &'static str,
+    body: serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct SealedOut<'a> {
+    #[serde(flatten)]
+    header: WireHeader<'a>,
+    sealed: &'a str,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SignalParts {
+    kind: String,
+    body: Box<RawValue>,
+}
+
+fn body<T: for<'de> Deserialize<'de>>(body: Option<&RawValue>) -> Result<T, DecodeError> {
+    let raw = body.ok_or(DecodeError::MissingField("body"))?;
+    serde_json::from_str(raw.get()).map_err(DecodeError::json)
+}
+
+impl Signal {
+    /// The `kind` string on the wire.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Signal::Hello(_) => "hello",
+            Signal::Bye => "bye",
+            Signal::Description(_) => "description",
+            Signal::Candidate(_) => "candidate",
+        }
+    }
+
+    fn body_value(&self) -> serde_json::Value {
+        let value = match self {
+            Signal::Hello(b) => serde_json::to_value(b),
+            Signal::Bye => Ok(serde_json::json!({})),
+            Signal::Description(b) => serde_json::to_value(b),
+            Signal::Candidate(b) => serde_json::to_value(b),
+        };
+        // These bodies are plain strings and numbers: serialising cannot fail.
+        value.unwrap_or(serde_json::Value::Null)
+    }
+
+    fn from_parts(kind: &str, raw_body: Option<&RawValue>) -> Result<Self, DecodeError> {
+        let signal = match kind {
+            "hello" => Signal::Hello(body(raw_body)?),
+            "bye" => Signal::Bye,
+            "description" => Signal::Description(body(raw_body)?),
+            "candidate" => Signal::Candidate(body(raw_body)?),
+            other => return Err(DecodeError::UnknownType(other.to_string())),
+        };
+        signal.validate()?;
+        Ok(signal)
+    }
+
+    fn validate(&self) -> Result<(), DecodeError> {
+        if let Signal::Hello(hello) = self {
+            if hello.name.chars().count() > MAX_NAME_CHARS {
+                return Err(DecodeError::invalid("name", format!("longer than {MAX_NAME_CHARS} characters")));
+            }
+            if hello.caps.len() > MAX_CAPS {
+                return Err(DecodeError::invalid("caps", format!("more than {MAX_CAPS}")));
+            }
+        }
+        Ok(())
+    }
+
+    /// `{"kind":…,"body":…}`: the plaintext that a sealed envelope encrypts.
+    pub fn encode_sealable(&self) -> String {
+        serde_json::json!({ "kind": self.kind(), "body": self.body_value() }).to_string()
+    }
+
+    /// Reads the plaintext of a sealed envelope back into a signal.
+    pub fn decode_sealable(text: &str) -> Result<Self, DecodeError> {
+        check_size(text.len(), MAX_FRAME_BYTES)?;
+        let parts: SignalParts = serde_json::from_str(text).map_err(DecodeError::json)?;
+        Signal::from_parts(&parts.kind, Some(&parts.body))
+    }
+}
+
+impl Envelope {
+    /// Decodes the `data` of a publish frame.
+    pub fn decode(text: &str) -> Result<Self, DecodeError> {
+        check_size(text.len(), MAX_FRAME_BYTES)?;
+        let wire: WireEnvelope = serde_json::from_str(text).map_err(DecodeError::json)?;
+        let version = wire.v.ok_or(DecodeError::MissingField("v"))?;
+        if version != PROTOCOL_VERSION {
+            return Err(DecodeError::UnsupportedVersion(version));
+        }
+        let from = PeerId::parse(wire.from.as_deref().ok_or(DecodeError::MissingField("from"))?)?;
+        let to = wire.to.as_deref().map(PeerId::parse).transpose()?;
+        let seq = wire.seq.ok_or(DecodeError::MissingField("seq"))?;
+        let payload = match (wire.sealed, wire.kind) {
+            (Some(sealed), None) => Payload::Sealed(sealed),
+            (None, Some(kind)) => Payload::Open(Signal::from_parts(&kind, wire.body.as_deref())?),
+            (Some(_), Some(_)) => return Err(DecodeError::invalid("sealed", "sealed envelope also has a kind")),
+            (None, None) => return Err(DecodeError::MissingField("kind")),
+        };
+        Ok(Envelope { from, to, seq, payload })
+    }
+
+    /// Encodes the envelope as the JSON value a publish frame carries.
+    pub fn encode(&self) -> String {
+        let header = WireHeader { v: PROTOCOL_VERSION, from: &self.from, to: &self.to, seq: self.seq };
+        let text = match &self.payload {
+            Payload::Open(signal) => {
+                serde_json::to_string(&OpenOut { header, kind: signal.kind(), body: signal.body_value() })
+            }
+            Payload::Sealed(sealed) => serde_json::to_string(&SealedOut { header, sealed }),
+        };
+        text.unwrap_or_default()
+    }
+
+    /// The header bytes a sealed envelope authenticates: `v|from|to|seq`.
+    pub fn associated_data(&self) -> String {
+        let to = self.to.map(|id| id.to_string()).unwrap_or_default();
+        format!("{}|{}|{}|{}", PROTOCOL_VERSION, self.from, to, self.seq)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u8) -> PeerId {
+        PeerId::from_bytes([n; 16])
+    }
+
+    #[test]
+    fn open_envelope_has_the_documented_shape() {
+        let env = Envelope {
+            from: id(1),
+            to: None,
+            seq: 7,
+            payload: Payload::Open(Signal::Hello(HelloBody { name: "alice".into(), caps: vec!["chat".into()] })),
+        };
+        let text = env.encode();
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["v"], 1);
+        assert_eq!(value["to"], serde_json::Value::Null);
+        assert_eq!(value["kind"], "hello");
+        assert_eq!(value["body"]["name"], "alice");
+        assert_eq!(Envelope::decode(&text).unwrap(), env);
+    }
+
+    #[test]
+    fn candidate_end_marker_round_trips() {
+        let env = Envelope {
+            from: id(1),
+            to: Some(id(2)),
+            seq: 1,
+            payload: Payload::Open(Signal::Candidate(CandidateBody {
+                candidate: None,
+                sdp_mid: None,
+                sdp_m_line_index: None,
+                username_fragment: None,
+            })),
+        };
+        assert_eq!(Envelope::decode(&env.encode()).unwrap(), env);
+    }
+
+    #[test]
+    fn rejects_other_versions_and_bad_ids() {
+        let other = format!(r#"{{"v":2,"from":"{}","to":null,"seq":1,"kind":"bye","body":{{}}}}"#, id(1));
+        assert_eq!(Envelope::decode(&other).unwrap_err(), DecodeError::UnsupportedVersion(2));
+        let bad = r#"{"v":1,"from":"zz","to":null,"seq":1,"kind":"bye","body":{}}"#;
+        assert!(matches!(Envelope::decode(bad), Err(DecodeError::InvalidField { .. })));
+    }
+
+    #[test]
+    fn sealed_plaintext_round_trips() {
+        let signal = Signal::Description(DescriptionBody { kind: SdpKind::Offer, sdp: "v=0".into() });
+        assert_eq!(Signal::decode_sealable(&signal.encode_sealable()).unwrap(), signal);
+    }
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs what peerlink needs to build and test, and nothing that is already
+# there at the right version. Only crates and Debian packages: no prebuilt
+# binaries or browsers are downloaded. Safe to run any number of times.
+set -euo pipefail
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130
+
+say() { printf '[setup] %s\n' "$*"; }
+
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# Debian packages: the browser and its driver for tests, wasm-opt for trunk,
+# redis-server for the relay's scale-out tests.
+apt_wanted=(chromium chromium-driver binaryen redis-server)
+apt_missing=()
+for pkg in "${apt_wanted[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+    apt_missing+=("$pkg")
+  fi
+done
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    say "need root to install: ${apt_missing[*]} (or install them yourself)"
+    exit 1
+  fi
+  say "apt-get install ${apt_missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" >/dev/null
+else
+  say "Debian packages present: ${apt_wanted[*]}"
+fi
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+else
+  say "wasm32-unknown-unknown target present"
+fi
+
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    rustup component add "$component"
+  fi
+done
+
+installed_version() { # prints the version a cargo-installed binary reports, or nothing
+  command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | awk '{print $2}' || true
+}
+
+if [ "$(installed_version trunk)" != "$TRUNK_VERSION" ]; then
+  say "cargo install trunk $TRUNK_VERSION"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+else
+  say "trunk $TRUNK_VERSION present"
+fi
+
+if [ "$(installed_version wasm-bindgen)" != "$WASM_BINDGEN_VERSION" ]; then
+  say "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # Not --locked: one dependency in its lock file is no longer on crates.io.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+else
+  say "wasm-bindgen-cli $WASM_BINDGEN_VERSION present"
+fi
+
+say "ready"
