@@ -6,14 +6,20 @@ set -euo pipefail
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
+# Debian's binaryen (wasm-opt 108) corrupts the externref table that
+# wasm-bindgen 0.2.130 emits ("WebAssembly.Table.set(): Argument 1 is
+# invalid"), so wasm-opt comes from npm's binaryen package instead.
+BINARYEN_VERSION=132.0.0
+TOOLS_DIR="${PEERLINK_TOOLS_DIR:-$HOME/.local/share/peerlink-tools}"
 
 say() { printf '[setup] %s\n' "$*"; }
 
 export PATH="$HOME/.cargo/bin:$PATH"
 
-# Debian packages: the browser and its driver for tests, wasm-opt for trunk,
-# redis-server for the relay's scale-out tests.
-apt_wanted=(chromium chromium-driver binaryen redis-server)
+# Debian packages: the browser and its driver for tests, redis-server for
+# the relay's scale-out tests, Node.js/npm for wasm-opt (below).
+apt_wanted=(chromium chromium-driver redis-server)
+command -v npm >/dev/null 2>&1 || apt_wanted+=(nodejs npm)
 apt_missing=()
 for pkg in "${apt_wanted[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
@@ -63,6 +69,14 @@ if [ "$(installed_version wasm-bindgen)" != "$WASM_BINDGEN_VERSION" ]; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 else
   say "wasm-bindgen-cli $WASM_BINDGEN_VERSION present"
+fi
+
+if [ "$("$TOOLS_DIR/node_modules/.bin/wasm-opt" --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSION%%.*}" ]; then
+  say "npm install binaryen@$BINARYEN_VERSION (wasm-opt) into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR"
+  npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+else
+  say "wasm-opt ${BINARYEN_VERSION%%.*} (npm binaryen) present"
 fi
 
 say "ready"

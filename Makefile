@@ -1,0 +1,15 @@
+# peerlink: `make dev` to run it, `make test` to check everything, `make bench` for figures.
+# Each target first installs whatever is missing (scripts/setup.sh, idempotent).
+.PHONY: dev test bench setup
+
+setup:
+	@bash scripts/setup.sh
+
+dev:
+	@bash scripts/dev.sh
+
+test:
+	@bash scripts/test.sh
+
+bench:
+	@bash scripts/bench.sh

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# `make bench`: prints figures (never pass/fail timings). For now: the size of
+# the release bundle, raw and gzip -9, per file and in total.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh >/dev/null
+source scripts/env.sh
+
+trunk build --release --offline >/dev/null 2>&1 || trunk build --release --offline
+echo
+echo "== bundle size (dist/, release) =="
+total_raw=0; total_gz=0
+printf '  %-44s %12s %12s\n' file raw gzip-9
+for f in dist/*.wasm dist/*.js dist/*.css dist/index.html; do
+  [ -f "$f" ] || continue
+  raw=$(stat -c %s "$f"); gz=$(gzip -9 -c "$f" | wc -c)
+  total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
+  printf '  %-44s %12d %12d\n' "$(basename "$f")" "$raw" "$gz"
+done
+printf '  %-44s %12d %12d\n' total "$total_raw" "$total_gz"
+awk -v r="$total_raw" -v g="$total_gz" 'BEGIN { printf "  total: %.1f KiB raw, %.1f KiB gzip (gzip/raw = %.2f)\n", r/1024, g/1024, g/r }'

@@ -1,0 +1,129 @@
+//! What the page was opened with: the room from the URL fragment and the
+//! `?relay=`, `?ice=`, `?name=`, `?media=` overrides. Pure parsing, no DOM.
+
+/// Which local media to capture on join.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaMode {
+    None,
+    Audio,
+    Video,
+}
+
+impl MediaMode {
+    pub fn parse(text: &str) -> Option<MediaMode> {
+        match text {
+            "none" => Some(MediaMode::None),
+            "audio" => Some(MediaMode::Audio),
+            "video" => Some(MediaMode::Video),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediaMode::None => "none",
+            MediaMode::Audio => "audio",
+            MediaMode::Video => "video",
+        }
+    }
+}
+
+/// Options read from the page URL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaunchOptions {
+    /// The room named in the fragment (`/#room`), if any: joining is then automatic.
+    pub room: Option<String>,
+    /// `?relay=`; `None` means same origin `/ws`.
+    pub relay: Option<String>,
+    /// `?ice=` as raw JSON (an array of RTCIceServer dictionaries).
+    pub ice: Option<String>,
+    pub name: Option<String>,
+    pub media: MediaMode,
+}
+
+impl LaunchOptions {
+    /// Parses `location.search` (with or without `?`) and `location.hash`.
+    pub fn parse(search: &str, hash: &str) -> LaunchOptions {
+        let mut options = LaunchOptions {
+            room: None,
+            relay: None,
+            ice: None,
+            name: None,
+            media: MediaMode::Video,
+        };
+        for pair in search
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|p| !p.is_empty())
+        {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = percent_decode(value);
+            match key {
+                "relay" if !value.is_empty() => options.relay = Some(value),
+                "ice" if !value.is_empty() => options.ice = Some(value),
+                "name" if !value.is_empty() => options.name = Some(value),
+                "media" => options.media = MediaMode::parse(&value).unwrap_or(MediaMode::Video),
+                _ => {}
+            }
+        }
+        let room = percent_decode(hash.trim_start_matches('#'));
+        let room = room.trim();
+        if !room.is_empty() {
+            options.room = Some(room.to_string());
+        }
+        options
+    }
+}
+
+/// The WebSocket URL of the same-origin relay for a page at `protocol//host`.
+pub fn same_origin_relay(protocol: &str, host: &str) -> String {
+    let scheme = if protocol == "https:" { "wss" } else { "ws" };
+    format!("{scheme}://{host}/ws")
+}
+
+/// Decodes `%XX` escapes and `+` (as space); invalid escapes stay as they are.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(byte) => {
+                        out.push(byte);
+                        i += 3;
+                    }
+                    None => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            byte => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Encodes a room name for the URL fragment.
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,53 @@
+//! Reading the launch URL and picking the UI language.
+
+use peerlink::i18n::Lang;
+use peerlink::launch::{
+    percent_decode, percent_encode, same_origin_relay, LaunchOptions, MediaMode,
+};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[wasm_bindgen_test]
+fn reads_room_and_overrides() {
+    let options = LaunchOptions::parse(
+        "?relay=ws%3A%2F%2F127.0.0.1%3A9%2Fws&name=alice&media=none&ice=%5B%5D",
+        "#room1",
+    );
+    assert_eq!(options.room.as_deref(), Some("room1"));
+    assert_eq!(options.relay.as_deref(), Some("ws://127.0.0.1:9/ws"));
+    assert_eq!(options.name.as_deref(), Some("alice"));
+    assert_eq!(options.ice.as_deref(), Some("[]"));
+    assert_eq!(options.media, MediaMode::None);
+}
+
+#[wasm_bindgen_test]
+fn defaults_bad_escapes_and_round_trips() {
+    let options = LaunchOptions::parse("", "");
+    assert_eq!(options.room, None);
+    assert_eq!(options.relay, None);
+    assert_eq!(options.media, MediaMode::Video);
+    assert_eq!(
+        LaunchOptions::parse("?media=bogus", "#%20").media,
+        MediaMode::Video
+    );
+    assert_eq!(LaunchOptions::parse("", "#%20").room, None);
+    assert_eq!(percent_decode("a%zz%4"), "a%zz%4");
+    assert_eq!(
+        percent_decode(&percent_encode("café & co/#x")),
+        "café & co/#x"
+    );
+    assert_eq!(
+        same_origin_relay("https:", "example.com"),
+        "wss://example.com/ws"
+    );
+    assert_eq!(
+        same_origin_relay("http:", "localhost:8080"),
+        "ws://localhost:8080/ws"
+    );
+}
+
+#[wasm_bindgen_test]
+fn chinese_for_zh_browsers() {
+    assert_eq!(Lang::from_browser_language("zh-CN"), Lang::Zh);
+    assert_eq!(Lang::from_browser_language("zh-TW"), Lang::Zh);
+    assert_eq!(Lang::from_browser_language("en-US"), Lang::En);
+}

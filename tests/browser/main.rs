@@ -1,0 +1,13 @@
+//! Browser tests of the app crate, run by wasm-bindgen-test in headless
+//! Chromium (or Firefox) with fake media devices.
+
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen_test::wasm_bindgen_test_configure;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+mod foundation;
+mod launch;
+mod signaling;
+mod support;
