@@ -29,12 +29,26 @@ pub struct FileOffer {
 pub enum ChannelMessage {
     Chat(ChatMessage),
     FileOffer(FileOffer),
-    FileAccept { id: String, offset: u64 },
-    FileReject { id: String },
-    FileDone { id: String, sha256: String },
-    FileOk { id: String },
-    FileCorrupt { id: String },
-    FileCancel { id: String },
+    FileAccept {
+        id: String,
+        offset: u64,
+    },
+    FileReject {
+        id: String,
+    },
+    FileDone {
+        id: String,
+        sha256: String,
+    },
+    FileOk {
+        id: String,
+    },
+    FileCorrupt {
+        id: String,
+    },
+    FileCancel {
+        id: String,
+    },
     /// Sent on the control channel when a peer leaves on purpose.
     Bye,
 }
@@ -62,16 +76,36 @@ mod tests {
 
     #[test]
     fn chat_has_the_documented_shape() {
-        let msg = ChannelMessage::Chat(ChatMessage { id: "m1".into(), text: "hi".into(), ts: 5.0 });
-        assert_eq!(msg.encode(), r#"{"t":"chat","id":"m1","text":"hi","ts":5.0}"#);
+        let msg = ChannelMessage::Chat(ChatMessage {
+            id: "m1".into(),
+            text: "hi".into(),
+            ts: 5.0,
+        });
+        assert_eq!(
+            msg.encode(),
+            r#"{"t":"chat","id":"m1","text":"hi","ts":5.0}"#
+        );
         assert_eq!(ChannelMessage::decode(&msg.encode()).unwrap(), msg);
         let accept = ChannelMessage::decode(r#"{"t":"file-accept","id":"f","offset":9}"#).unwrap();
-        assert_eq!(accept, ChannelMessage::FileAccept { id: "f".into(), offset: 9 });
+        assert_eq!(
+            accept,
+            ChannelMessage::FileAccept {
+                id: "f".into(),
+                offset: 9
+            }
+        );
     }
 
     #[test]
     fn oversized_chat_is_rejected() {
-        let msg = ChannelMessage::Chat(ChatMessage { id: "m".into(), text: "x".repeat(MAX_CHAT_BYTES + 1), ts: 0.0 });
-        assert!(matches!(ChannelMessage::decode(&msg.encode()), Err(DecodeError::TooLarge { .. })));
+        let msg = ChannelMessage::Chat(ChatMessage {
+            id: "m".into(),
+            text: "x".repeat(MAX_CHAT_BYTES + 1),
+            ts: 0.0,
+        });
+        assert!(matches!(
+            ChannelMessage::decode(&msg.encode()),
+            Err(DecodeError::TooLarge { .. })
+        ));
     }
 }

@@ -71,7 +71,11 @@ pub struct CandidateBody {
     pub candidate: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sdp_mid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "sdpMLineIndex")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        rename = "sdpMLineIndex"
+    )]
     pub sdp_m_line_index: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username_fragment: Option<String>,
@@ -160,10 +164,16 @@ impl Signal {
     fn validate(&self) -> Result<(), DecodeError> {
         if let Signal::Hello(hello) = self {
             if hello.name.chars().count() > MAX_NAME_CHARS {
-                return Err(DecodeError::invalid("name", format!("longer than {MAX_NAME_CHARS} characters")));
+                return Err(DecodeError::invalid(
+                    "name",
+                    format!("longer than {MAX_NAME_CHARS} characters"),
+                ));
             }
             if hello.caps.len() > MAX_CAPS {
-                return Err(DecodeError::invalid("caps", format!("more than {MAX_CAPS}")));
+                return Err(DecodeError::invalid(
+                    "caps",
+                    format!("more than {MAX_CAPS}"),
+                ));
             }
         }
         Ok(())
@@ -191,25 +201,46 @@ impl Envelope {
         if version != PROTOCOL_VERSION {
             return Err(DecodeError::UnsupportedVersion(version));
         }
-        let from = PeerId::parse(wire.from.as_deref().ok_or(DecodeError::MissingField("from"))?)?;
+        let from = PeerId::parse(
+            wire.from
+                .as_deref()
+                .ok_or(DecodeError::MissingField("from"))?,
+        )?;
         let to = wire.to.as_deref().map(PeerId::parse).transpose()?;
         let seq = wire.seq.ok_or(DecodeError::MissingField("seq"))?;
         let payload = match (wire.sealed, wire.kind) {
             (Some(sealed), None) => Payload::Sealed(sealed),
             (None, Some(kind)) => Payload::Open(Signal::from_parts(&kind, wire.body.as_deref())?),
-            (Some(_), Some(_)) => return Err(DecodeError::invalid("sealed", "sealed envelope also has a kind")),
+            (Some(_), Some(_)) => {
+                return Err(DecodeError::invalid(
+                    "sealed",
+                    "sealed envelope also has a kind",
+                ))
+            }
             (None, None) => return Err(DecodeError::MissingField("kind")),
         };
-        Ok(Envelope { from, to, seq, payload })
+        Ok(Envelope {
+            from,
+            to,
+            seq,
+            payload,
+        })
     }
 
     /// Encodes the envelope as the JSON value a publish frame carries.
     pub fn encode(&self) -> String {
-        let header = WireHeader { v: PROTOCOL_VERSION, from: &self.from, to: &self.to, seq: self.seq };
+        let header = WireHeader {
+            v: PROTOCOL_VERSION,
+            from: &self.from,
+            to: &self.to,
+            seq: self.seq,
+        };
         let text = match &self.payload {
-            Payload::Open(signal) => {
-                serde_json::to_string(&OpenOut { header, kind: signal.kind(), body: signal.body_value() })
-            }
+            Payload::Open(signal) => serde_json::to_string(&OpenOut {
+                header,
+                kind: signal.kind(),
+                body: signal.body_value(),
+            }),
             Payload::Sealed(sealed) => serde_json::to_string(&SealedOut { header, sealed }),
         };
         text.unwrap_or_default()
@@ -236,7 +267,10 @@ mod tests {
             from: id(1),
             to: None,
             seq: 7,
-            payload: Payload::Open(Signal::Hello(HelloBody { name: "alice".into(), caps: vec!["chat".into()] })),
+            payload: Payload::Open(Signal::Hello(HelloBody {
+                name: "alice".into(),
+                caps: vec!["chat".into()],
+            })),
         };
         let text = env.encode();
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -265,15 +299,30 @@ mod tests {
 
     #[test]
     fn rejects_other_versions_and_bad_ids() {
-        let other = format!(r#"{{"v":2,"from":"{}","to":null,"seq":1,"kind":"bye","body":{{}}}}"#, id(1));
-        assert_eq!(Envelope::decode(&other).unwrap_err(), DecodeError::UnsupportedVersion(2));
+        let other = format!(
+            r#"{{"v":2,"from":"{}","to":null,"seq":1,"kind":"bye","body":{{}}}}"#,
+            id(1)
+        );
+        assert_eq!(
+            Envelope::decode(&other).unwrap_err(),
+            DecodeError::UnsupportedVersion(2)
+        );
         let bad = r#"{"v":1,"from":"zz","to":null,"seq":1,"kind":"bye","body":{}}"#;
-        assert!(matches!(Envelope::decode(bad), Err(DecodeError::InvalidField { .. })));
+        assert!(matches!(
+            Envelope::decode(bad),
+            Err(DecodeError::InvalidField { .. })
+        ));
     }
 
     #[test]
     fn sealed_plaintext_round_trips() {
-        let signal = Signal::Description(DescriptionBody { kind: SdpKind::Offer, sdp: "v=0".into() });
-        assert_eq!(Signal::decode_sealable(&signal.encode_sealable()).unwrap(), signal);
+        let signal = Signal::Description(DescriptionBody {
+            kind: SdpKind::Offer,
+            sdp: "v=0".into(),
+        });
+        assert_eq!(
+            Signal::decode_sealable(&signal.encode_sealable()).unwrap(),
+            signal
+        );
     }
 }

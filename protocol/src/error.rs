@@ -36,7 +36,10 @@ impl DecodeError {
     }
 
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
-        DecodeError::InvalidField { field, reason: reason.into() }
+        DecodeError::InvalidField {
+            field,
+            reason: reason.into(),
+        }
     }
 }
 

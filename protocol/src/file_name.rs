@@ -7,7 +7,13 @@ use crate::limits::MAX_FILE_NAME_CHARS;
 pub fn sanitize_file_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
-        .map(|c| if c == '/' || c == '\\' || c == ':' { '_' } else { c })
+        .map(|c| {
+            if c == '/' || c == '\\' || c == ':' {
+                '_'
+            } else {
+                c
+            }
+        })
         .filter(|c| !c.is_control())
         .collect();
     let trimmed = cleaned.trim().trim_start_matches(['.', '_', ' ']);

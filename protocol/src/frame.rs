@@ -24,7 +24,11 @@ pub enum ClientFrame {
 /// relay echoes back of other clients' subscribe/unsubscribe/ping frames.
 #[derive(Debug, Clone)]
 pub enum RelayFrame {
-    Publish { topic: Topic, data: Box<RawValue>, clients: Option<u64> },
+    Publish {
+        topic: Topic,
+        data: Box<RawValue>,
+        clients: Option<u64>,
+    },
     Pong,
     Ignored,
 }
@@ -65,7 +69,10 @@ fn parse(text: &str) -> Result<WireFrame<'_>, DecodeError> {
 
 fn check_topic(topic: &str) -> Result<(), DecodeError> {
     if topic.is_empty() || topic.len() > MAX_TOPIC_BYTES {
-        return Err(DecodeError::invalid("topic", format!("must be 1 to {MAX_TOPIC_BYTES} bytes")));
+        return Err(DecodeError::invalid(
+            "topic",
+            format!("must be 1 to {MAX_TOPIC_BYTES} bytes"),
+        ));
     }
     Ok(())
 }
@@ -73,7 +80,10 @@ fn check_topic(topic: &str) -> Result<(), DecodeError> {
 fn check_topics(topics: Option<Vec<String>>) -> Result<Vec<Topic>, DecodeError> {
     let topics = topics.ok_or(DecodeError::MissingField("topics"))?;
     if topics.len() > MAX_TOPICS_PER_FRAME {
-        return Err(DecodeError::invalid("topics", format!("more than {MAX_TOPICS_PER_FRAME} in one frame")));
+        return Err(DecodeError::invalid(
+            "topics",
+            format!("more than {MAX_TOPICS_PER_FRAME} in one frame"),
+        ));
     }
     topics.iter().try_for_each(|t| check_topic(t))?;
     Ok(topics)
@@ -96,8 +106,12 @@ impl ClientFrame {
     pub fn decode(text: &str) -> Result<Self, DecodeError> {
         let frame = parse(text)?;
         match frame.kind.as_deref() {
-            Some("subscribe") => Ok(ClientFrame::Subscribe { topics: check_topics(frame.topics)? }),
-            Some("unsubscribe") => Ok(ClientFrame::Unsubscribe { topics: check_topics(frame.topics)? }),
+            Some("subscribe") => Ok(ClientFrame::Subscribe {
+                topics: check_topics(frame.topics)?,
+            }),
+            Some("unsubscribe") => Ok(ClientFrame::Unsubscribe {
+                topics: check_topics(frame.topics)?,
+            }),
             Some("publish") => {
                 let (topic, data) = publish_parts(frame)?;
                 Ok(ClientFrame::Publish { topic, data })
@@ -111,11 +125,20 @@ impl ClientFrame {
     /// Encodes the frame as the JSON text a relay expects.
     pub fn encode(&self) -> String {
         match self {
-            ClientFrame::Subscribe { topics } => to_json(&TopicsOut { kind: "subscribe", topics }),
-            ClientFrame::Unsubscribe { topics } => to_json(&TopicsOut { kind: "unsubscribe", topics }),
-            ClientFrame::Publish { topic, data } => {
-                to_json(&PublishOut { kind: "publish", topic, data, clients: None })
-            }
+            ClientFrame::Subscribe { topics } => to_json(&TopicsOut {
+                kind: "subscribe",
+                topics,
+            }),
+            ClientFrame::Unsubscribe { topics } => to_json(&TopicsOut {
+                kind: "unsubscribe",
+                topics,
+            }),
+            ClientFrame::Publish { topic, data } => to_json(&PublishOut {
+                kind: "publish",
+                topic,
+                data,
+                clients: None,
+            }),
             ClientFrame::Ping => r#"{"type":"ping"}"#.to_string(),
         }
     }
@@ -129,7 +152,11 @@ impl RelayFrame {
             Some("publish") => {
                 let clients = frame.clients;
                 let (topic, data) = publish_parts(frame)?;
-                Ok(RelayFrame::Publish { topic, data, clients })
+                Ok(RelayFrame::Publish {
+                    topic,
+                    data,
+                    clients,
+                })
             }
             Some("pong") => Ok(RelayFrame::Pong),
             Some("subscribe" | "unsubscribe" | "ping") => Ok(RelayFrame::Ignored),
@@ -141,7 +168,11 @@ impl RelayFrame {
     /// Encodes the frame as the JSON text a client expects.
     pub fn encode(&self) -> String {
         match self {
-            RelayFrame::Publish { topic, data, clients } => Self::publish_text(topic, data, *clients),
+            RelayFrame::Publish {
+                topic,
+                data,
+                clients,
+            } => Self::publish_text(topic, data, *clients),
             RelayFrame::Pong => Self::PONG.to_string(),
             RelayFrame::Ignored => String::new(),
         }
@@ -153,7 +184,12 @@ impl RelayFrame {
     /// Encodes a publish frame without building a `RelayFrame` first: the
     /// relay's fan-out path encodes once per topic and shares the text.
     pub fn publish_text(topic: &str, data: &RawValue, clients: Option<u64>) -> String {
-        to_json(&PublishOut { kind: "publish", topic, data, clients })
+        to_json(&PublishOut {
+            kind: "publish",
+            topic,
+            data,
+            clients,
+        })
     }
 }
 
@@ -165,7 +201,8 @@ mod tests {
     fn decodes_each_client_frame() {
         let sub = ClientFrame::decode(r#"{"type":"subscribe","topics":["a","b"]}"#).unwrap();
         assert!(matches!(sub, ClientFrame::Subscribe { ref topics } if topics == &["a", "b"]));
-        let publish = ClientFrame::decode(r#"{"type":"publish","topic":"a","data":{"x":[1,2]}}"#).unwrap();
+        let publish =
+            ClientFrame::decode(r#"{"type":"publish","topic":"a","data":{"x":[1,2]}}"#).unwrap();
         match publish {
             ClientFrame::Publish { topic, data } => {
                 assert_eq!(topic, "a");
@@ -173,27 +210,66 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
-        assert!(matches!(ClientFrame::decode(r#"{"type":"ping"}"#), Ok(ClientFrame::Ping)));
+        assert!(matches!(
+            ClientFrame::decode(r#"{"type":"ping"}"#),
+            Ok(ClientFrame::Ping)
+        ));
     }
 
     #[test]
     fn rejects_bad_frames_with_typed_errors() {
-        assert_eq!(ClientFrame::decode(r#"{"type":"nope"}"#).unwrap_err(), DecodeError::UnknownType("nope".into()));
-        assert_eq!(ClientFrame::decode(r#"{"topics":[]}"#).unwrap_err(), DecodeError::MissingField("type"));
-        assert_eq!(ClientFrame::decode(r#"{"type":"publish","topic":"a"}"#).unwrap_err(), DecodeError::MissingField("data"));
-        assert!(matches!(ClientFrame::decode("{"), Err(DecodeError::Json(_))));
-        assert!(matches!(ClientFrame::decode(r#"{"type":"subscribe","topics":[""]}"#), Err(DecodeError::InvalidField { .. })));
-        let huge = format!(r#"{{"type":"publish","topic":"a","data":"{}"}}"#, "x".repeat(MAX_FRAME_BYTES));
-        assert!(matches!(ClientFrame::decode(&huge), Err(DecodeError::TooLarge { .. })));
+        assert_eq!(
+            ClientFrame::decode(r#"{"type":"nope"}"#).unwrap_err(),
+            DecodeError::UnknownType("nope".into())
+        );
+        assert_eq!(
+            ClientFrame::decode(r#"{"topics":[]}"#).unwrap_err(),
+            DecodeError::MissingField("type")
+        );
+        assert_eq!(
+            ClientFrame::decode(r#"{"type":"publish","topic":"a"}"#).unwrap_err(),
+            DecodeError::MissingField("data")
+        );
+        assert!(matches!(
+            ClientFrame::decode("{"),
+            Err(DecodeError::Json(_))
+        ));
+        assert!(matches!(
+            ClientFrame::decode(r#"{"type":"subscribe","topics":[""]}"#),
+            Err(DecodeError::InvalidField { .. })
+        ));
+        let huge = format!(
+            r#"{{"type":"publish","topic":"a","data":"{}"}}"#,
+            "x".repeat(MAX_FRAME_BYTES)
+        );
+        assert!(matches!(
+            ClientFrame::decode(&huge),
+            Err(DecodeError::TooLarge { .. })
+        ));
     }
 
     #[test]
     fn relay_publish_carries_clients_and_ignores_echoed_client_frames() {
         let data = RawValue::from_string(r#"{"k":1}"#.to_string()).unwrap();
         let text = RelayFrame::publish_text("t", &data, Some(3));
-        assert_eq!(text, r#"{"type":"publish","topic":"t","data":{"k":1},"clients":3}"#);
-        assert!(matches!(RelayFrame::decode(&text), Ok(RelayFrame::Publish { clients: Some(3), .. })));
-        assert!(matches!(RelayFrame::decode(r#"{"type":"subscribe","topics":["t"]}"#), Ok(RelayFrame::Ignored)));
-        assert!(matches!(RelayFrame::decode(RelayFrame::PONG), Ok(RelayFrame::Pong)));
+        assert_eq!(
+            text,
+            r#"{"type":"publish","topic":"t","data":{"k":1},"clients":3}"#
+        );
+        assert!(matches!(
+            RelayFrame::decode(&text),
+            Ok(RelayFrame::Publish {
+                clients: Some(3),
+                ..
+            })
+        ));
+        assert!(matches!(
+            RelayFrame::decode(r#"{"type":"subscribe","topics":["t"]}"#),
+            Ok(RelayFrame::Ignored)
+        ));
+        assert!(matches!(
+            RelayFrame::decode(RelayFrame::PONG),
+            Ok(RelayFrame::Pong)
+        ));
     }
 }

@@ -20,9 +20,15 @@ impl PeerId {
 
     /// Parses exactly 32 lowercase hex digits.
     pub fn parse(text: &str) -> Result<Self, DecodeError> {
-        let valid = text.len() == 32 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        let valid = text.len() == 32
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         if !valid {
-            return Err(DecodeError::invalid("peer id", "expected 32 lowercase hex digits"));
+            return Err(DecodeError::invalid(
+                "peer id",
+                "expected 32 lowercase hex digits",
+            ));
         }
         u128::from_str_radix(text, 16)
             .map(PeerId)

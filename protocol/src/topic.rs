@@ -18,7 +18,10 @@ mod tests {
     #[test]
     fn topic_is_sha256_hex_of_prefixed_room() {
         // printf 'peerlink/v1/room1' | sha256sum
-        assert_eq!(topic_for_room("room1"), "e3a383fa4438481f7afda1eba20dcad9cdf0bc4bc87c40cb388bef7bb44a00bd");
+        assert_eq!(
+            topic_for_room("room1"),
+            "e3a383fa4438481f7afda1eba20dcad9cdf0bc4bc87c40cb388bef7bb44a00bd"
+        );
         assert_ne!(topic_for_room("room1"), topic_for_room("room2"));
     }
 }

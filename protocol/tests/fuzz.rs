@@ -2,8 +2,8 @@
 //! encoders produce decodes back to itself.
 
 use peerlink_protocol::{
-    CandidateBody, ChannelMessage, ClientFrame, DescriptionBody, Envelope, HelloBody, Payload, PeerId,
-    RelayFrame, SdpKind, Signal,
+    CandidateBody, ChannelMessage, ClientFrame, DescriptionBody, Envelope, HelloBody, Payload,
+    PeerId, RelayFrame, SdpKind, Signal,
 };
 use proptest::prelude::*;
 
@@ -17,17 +17,26 @@ fn any_signal() -> impl Strategy<Value = Signal> {
             .prop_map(|(name, caps)| Signal::Hello(HelloBody { name, caps })),
         Just(Signal::Bye),
         (any::<bool>(), ".{0,200}").prop_map(|(offer, sdp)| Signal::Description(DescriptionBody {
-            kind: if offer { SdpKind::Offer } else { SdpKind::Answer },
+            kind: if offer {
+                SdpKind::Offer
+            } else {
+                SdpKind::Answer
+            },
             sdp
         })),
-        (prop::option::of(".{0,100}"), prop::option::of("[0-9]{1,2}"), prop::option::of(0u16..8)).prop_map(
-            |(candidate, sdp_mid, sdp_m_line_index)| Signal::Candidate(CandidateBody {
-                candidate,
-                sdp_mid,
-                sdp_m_line_index,
-                username_fragment: None
-            })
-        ),
+        (
+            prop::option::of(".{0,100}"),
+            prop::option::of("[0-9]{1,2}"),
+            prop::option::of(0u16..8)
+        )
+            .prop_map(|(candidate, sdp_mid, sdp_m_line_index)| Signal::Candidate(
+                CandidateBody {
+                    candidate,
+                    sdp_mid,
+                    sdp_m_line_index,
+                    username_fragment: None
+                }
+            )),
     ]
 }
 

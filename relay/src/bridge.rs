@@ -94,7 +94,9 @@ impl BridgeTask {
         let delivery_hub = hub.clone();
         let mut delivery = tokio::spawn(async move {
             while let Some(message) = stream.next().await {
-                let Some(hub) = delivery_hub.upgrade() else { return };
+                let Some(hub) = delivery_hub.upgrade() else {
+                    return;
+                };
                 deliver(&hub, message);
             }
         });
@@ -121,10 +123,16 @@ impl BridgeTask {
 }
 
 fn deliver(hub: &Arc<Hub>, message: redis::Msg) {
-    let Some(topic) = message.get_channel_name().strip_prefix(CHANNEL_PREFIX).map(str::to_string) else {
+    let Some(topic) = message
+        .get_channel_name()
+        .strip_prefix(CHANNEL_PREFIX)
+        .map(str::to_string)
+    else {
         return;
     };
-    let Ok(payload) = message.get_payload::<String>() else { return };
+    let Ok(payload) = message.get_payload::<String>() else {
+        return;
+    };
     // Redis may be shared with other software: only well-formed JSON goes on.
     match RawValue::from_string(payload) {
         Ok(data) => hub.deliver_local(&topic, &data),

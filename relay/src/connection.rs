@@ -33,7 +33,11 @@ struct Ending {
 
 impl Ending {
     const fn new(code: u16, reason: &'static str, counted: Option<DropReason>) -> Self {
-        Ending { code, reason, counted }
+        Ending {
+            code,
+            reason,
+            counted,
+        }
     }
 }
 
@@ -41,9 +45,17 @@ pub async fn run(socket: WebSocket, state: AppState, conn: ConnId) {
     let config = &state.config;
     let (sink, mut stream) = socket.split();
     let (tx, rx) = mpsc::channel(config.send_queue.max(1));
-    let outbox = Outbox { tx, kick: Arc::new(Notify::new()) };
+    let outbox = Outbox {
+        tx,
+        kick: Arc::new(Notify::new()),
+    };
     let writer = tokio::spawn(write_loop(sink, rx));
-    let mut session = Session { state: state.clone(), conn, outbox: outbox.clone(), topics: HashSet::new() };
+    let mut session = Session {
+        state: state.clone(),
+        conn,
+        outbox: outbox.clone(),
+        topics: HashSet::new(),
+    };
 
     let timeout = config.heartbeat_timeout();
     let mut ping = tokio::time::interval((timeout / 3).max(Duration::from_millis(100)));
@@ -99,16 +111,28 @@ pub async fn run(socket: WebSocket, state: AppState, conn: ConnId) {
         if let Some(reason) = ending.counted {
             state.metrics.dropped(reason);
         }
-        tracing::debug!(conn, code = ending.code, reason = ending.reason, "closing connection");
+        tracing::debug!(
+            conn,
+            code = ending.code,
+            reason = ending.reason,
+            "closing connection"
+        );
         // A full queue means the reader is gone or stuck: no close frame then.
-        if outbox.tx.try_send(Outgoing::Close(ending.code, ending.reason)).is_ok() {
+        if outbox
+            .tx
+            .try_send(Outgoing::Close(ending.code, ending.reason))
+            .is_ok()
+        {
             finish_closing_handshake(&mut stream).await;
         }
     }
     drop(session);
     drop(outbox);
     let mut writer = writer;
-    if tokio::time::timeout(Duration::from_secs(2), &mut writer).await.is_err() {
+    if tokio::time::timeout(Duration::from_secs(2), &mut writer)
+        .await
+        .is_err()
+    {
         writer.abort();
     }
 }
@@ -141,7 +165,12 @@ async fn write_loop(
             Outgoing::Text(text) => Message::Text(text),
             Outgoing::Ping => Message::Ping(Default::default()),
             Outgoing::Close(code, reason) => {
-                let _ = sink.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
+                let _ = sink
+                    .send(Message::Close(Some(CloseFrame {
+                        code,
+                        reason: reason.into(),
+                    })))
+                    .await;
                 break;
             }
         };
@@ -163,15 +192,25 @@ struct Session {
 impl Session {
     fn handle(&mut self, text: &str) -> Result<(), Ending> {
         if text.len() > self.state.config.max_frame_bytes {
-            return Err(Ending::new(close_code::TOO_BIG, "frame too large", Some(DropReason::TooLarge)));
+            return Err(Ending::new(
+                close_code::TOO_BIG,
+                "frame too large",
+                Some(DropReason::TooLarge),
+            ));
         }
         let frame = ClientFrame::decode(text).map_err(|err| {
             tracing::debug!(conn = self.conn, %err, "unparsable frame");
             match err {
-                peerlink_protocol::DecodeError::TooLarge { .. } => {
-                    Ending::new(close_code::TOO_BIG, "frame too large", Some(DropReason::TooLarge))
-                }
-                _ => Ending::new(close_code::POLICY, "malformed frame", Some(DropReason::Unparsable)),
+                peerlink_protocol::DecodeError::TooLarge { .. } => Ending::new(
+                    close_code::TOO_BIG,
+                    "frame too large",
+                    Some(DropReason::TooLarge),
+                ),
+                _ => Ending::new(
+                    close_code::POLICY,
+                    "malformed frame",
+                    Some(DropReason::Unparsable),
+                ),
             }
         })?;
         match frame {
@@ -181,7 +220,11 @@ impl Session {
                         continue;
                     }
                     if self.topics.len() >= self.state.config.max_topics_per_connection {
-                        return Err(Ending::new(close_code::POLICY, "too many topics", Some(DropReason::TooManyTopics)));
+                        return Err(Ending::new(
+                            close_code::POLICY,
+                            "too many topics",
+                            Some(DropReason::TooManyTopics),
+                        ));
                     }
                     self.state.hub.subscribe(&topic, self.conn, &self.outbox);
                     self.topics.insert(topic);
@@ -196,7 +239,10 @@ impl Session {
             }
             ClientFrame::Publish { topic, data } => self.state.hub.publish(&topic, &data),
             ClientFrame::Ping => {
-                let _ = self.outbox.tx.try_send(Outgoing::Text(RelayFrame::PONG.into()));
+                let _ = self
+                    .outbox
+                    .tx
+                    .try_send(Outgoing::Text(RelayFrame::PONG.into()));
             }
         }
         Ok(())

@@ -41,13 +41,19 @@ pub struct Hub {
 
 impl Hub {
     pub fn new(metrics: Arc<Metrics>, bridge: Option<RedisBridge>) -> Self {
-        Hub { topics: Mutex::new(HashMap::new()), bridge, metrics }
+        Hub {
+            topics: Mutex::new(HashMap::new()),
+            bridge,
+            metrics,
+        }
     }
 
     fn table(&self) -> MutexGuard<'_, HashMap<String, HashMap<ConnId, Outbox>>> {
         // A poisoned lock only means another task panicked mid-update of a
         // map of channels; the map itself is still usable.
-        self.topics.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.topics
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn subscribe(&self, topic: &str, conn: ConnId, outbox: &Outbox) {
@@ -103,7 +109,9 @@ impl Hub {
         let mut slow = Vec::new();
         {
             let table = self.table();
-            let Some(subscribers) = table.get(topic) else { return };
+            let Some(subscribers) = table.get(topic) else {
+                return;
+            };
             let clients = subscribers.len() as u64;
             let text = Utf8Bytes::from(RelayFrame::publish_text(topic, data, Some(clients)));
             for (conn, outbox) in subscribers {
@@ -111,7 +119,9 @@ impl Hub {
                     Ok(()) => {
                         self.metrics.frames_out.fetch_add(1, Ordering::Relaxed);
                     }
-                    Err(mpsc::error::TrySendError::Full(_)) => slow.push((*conn, outbox.kick.clone())),
+                    Err(mpsc::error::TrySendError::Full(_)) => {
+                        slow.push((*conn, outbox.kick.clone()))
+                    }
                     Err(mpsc::error::TrySendError::Closed(_)) => {}
                 }
             }

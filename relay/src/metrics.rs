@@ -63,19 +63,47 @@ impl Metrics {
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         let mut out = String::new();
         let mut metric = |name: &str, kind: &str, help: &str, value: u64| {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+            );
         };
-        metric("peerlink_connections", "gauge", "Open WebSocket connections.", get(&self.connections));
-        metric("peerlink_connections_total", "counter", "WebSocket connections accepted.", get(&self.connections_total));
+        metric(
+            "peerlink_connections",
+            "gauge",
+            "Open WebSocket connections.",
+            get(&self.connections),
+        );
+        metric(
+            "peerlink_connections_total",
+            "counter",
+            "WebSocket connections accepted.",
+            get(&self.connections_total),
+        );
         metric(
             "peerlink_connections_rejected_total",
             "counter",
             "Upgrades refused because the client IP had too many connections.",
             get(&self.connections_rejected_per_ip),
         );
-        metric("peerlink_topics", "gauge", "Topics with at least one local subscriber.", get(&self.topics));
-        metric("peerlink_frames_in_total", "counter", "Frames received from clients.", get(&self.frames_in));
-        metric("peerlink_frames_out_total", "counter", "Frames queued to clients.", get(&self.frames_out));
+        metric(
+            "peerlink_topics",
+            "gauge",
+            "Topics with at least one local subscriber.",
+            get(&self.topics),
+        );
+        metric(
+            "peerlink_frames_in_total",
+            "counter",
+            "Frames received from clients.",
+            get(&self.frames_in),
+        );
+        metric(
+            "peerlink_frames_out_total",
+            "counter",
+            "Frames queued to clients.",
+            get(&self.frames_out),
+        );
         let _ = writeln!(
             out,
             "# HELP peerlink_frames_dropped_total Frames or connections dropped, by reason.\n# TYPE peerlink_frames_dropped_total counter"

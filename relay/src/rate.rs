@@ -13,7 +13,12 @@ pub struct TokenBucket {
 impl TokenBucket {
     pub fn new(rate: u32, burst: u32) -> Self {
         let burst = f64::from(burst.max(1));
-        TokenBucket { rate: f64::from(rate), burst, tokens: burst, last: Instant::now() }
+        TokenBucket {
+            rate: f64::from(rate),
+            burst,
+            tokens: burst,
+            last: Instant::now(),
+        }
     }
 
     /// Takes one token; `false` when the connection is over its rate.

@@ -25,7 +25,10 @@ use crate::{connection, static_files, turn, Config};
 #[derive(Debug, thiserror::Error)]
 pub enum RelayError {
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("cannot serve {path}: {reason}")]
     Serve { path: String, reason: String },
     #[error(transparent)]
@@ -71,7 +74,10 @@ impl AppState {
             return None;
         }
         *count += 1;
-        Some(IpSlot { ip, per_ip: self.per_ip.clone() })
+        Some(IpSlot {
+            ip,
+            per_ip: self.per_ip.clone(),
+        })
     }
 }
 
@@ -98,9 +104,13 @@ impl Relay {
         if let Some(task) = bridge_task {
             tokio::spawn(task.run(Arc::downgrade(&hub)));
         }
-        let listener = TcpListener::bind(config.listen)
-            .await
-            .map_err(|source| RelayError::Bind { addr: config.listen, source })?;
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| RelayError::Bind {
+                    addr: config.listen,
+                    source,
+                })?;
         let (shutdown_tx, shutdown) = watch::channel(false);
         let serve_dir = config.serve.clone();
         let state = AppState {
@@ -122,7 +132,12 @@ impl Relay {
                 router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
             }
         }
-        Ok(Relay { listener, router: router.with_state(state.clone()), state, shutdown_tx })
+        Ok(Relay {
+            listener,
+            router: router.with_state(state.clone()),
+            state,
+            shutdown_tx,
+        })
     }
 
     pub fn local_addr(&self) -> Result<SocketAddr, RelayError> {
@@ -131,8 +146,16 @@ impl Relay {
 
     /// Serves until `stop` completes, then closes every client with 1001 and
     /// waits (at most 5 s) for them to go.
-    pub async fn serve_until(self, stop: impl Future<Output = ()> + Send + 'static) -> Result<(), RelayError> {
-        let Relay { listener, router, state, shutdown_tx } = self;
+    pub async fn serve_until(
+        self,
+        stop: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), RelayError> {
+        let Relay {
+            listener,
+            router,
+            state,
+            shutdown_tx,
+        } = self;
         let (stopped_tx, mut stopped) = watch::channel(false);
         tokio::spawn(async move {
             stop.await;
@@ -140,10 +163,13 @@ impl Relay {
             let _ = stopped_tx.send(true);
         });
         let mut http_stop = stopped.clone();
-        let server = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
-                let _ = http_stop.wait_for(|stopped| *stopped).await;
-            });
+        let server = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = http_stop.wait_for(|stopped| *stopped).await;
+        });
         server.await?;
         let _ = stopped.wait_for(|stopped| *stopped).await;
         let drained = async {
@@ -165,22 +191,37 @@ async fn upgrade(
         return (StatusCode::SERVICE_UNAVAILABLE, "relay shutting down\n").into_response();
     }
     let Some(slot) = state.admit(peer.ip()) else {
-        state.metrics.connections_rejected_per_ip.fetch_add(1, Ordering::Relaxed);
-        return (StatusCode::TOO_MANY_REQUESTS, "too many connections from this address\n").into_response();
+        state
+            .metrics
+            .connections_rejected_per_ip
+            .fetch_add(1, Ordering::Relaxed);
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many connections from this address\n",
+        )
+            .into_response();
     };
     // Messages up to 4x the limit are read and refused with a 1009 close
     // frame; larger ones are cut off by the WebSocket layer itself.
     let hard_limit = state.config.max_frame_bytes.saturating_mul(4);
-    ws.max_message_size(hard_limit).max_frame_size(hard_limit).on_upgrade(move |socket| async move {
-        let conn = state.next_conn.fetch_add(1, Ordering::Relaxed);
-        state.metrics.connections.fetch_add(1, Ordering::Relaxed);
-        state.metrics.connections_total.fetch_add(1, Ordering::Relaxed);
-        connection::run(socket, state.clone(), conn).await;
-        state.metrics.connections.fetch_sub(1, Ordering::Relaxed);
-        drop(slot);
-    })
+    ws.max_message_size(hard_limit)
+        .max_frame_size(hard_limit)
+        .on_upgrade(move |socket| async move {
+            let conn = state.next_conn.fetch_add(1, Ordering::Relaxed);
+            state.metrics.connections.fetch_add(1, Ordering::Relaxed);
+            state
+                .metrics
+                .connections_total
+                .fetch_add(1, Ordering::Relaxed);
+            connection::run(socket, state.clone(), conn).await;
+            state.metrics.connections.fetch_sub(1, Ordering::Relaxed);
+            drop(slot);
+        })
 }
 
 async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render())
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
 }

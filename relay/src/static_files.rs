@@ -24,9 +24,14 @@ pub fn service(dir: &Path) -> Result<ServeDir, RelayError> {
 
 /// Headers for every response when serving the app from `dir`.
 pub fn security_headers(dir: &Path) -> Result<Vec<(HeaderName, HeaderValue)>, RelayError> {
-    let index = std::fs::read_to_string(dir.join("index.html"))
-        .map_err(|err| RelayError::Serve { path: dir.display().to_string(), reason: err.to_string() })?;
-    let hashes: String = inline_scripts(&index).map(|script| format!(" 'sha256-{}'", sha256_base64(script))).collect();
+    let index =
+        std::fs::read_to_string(dir.join("index.html")).map_err(|err| RelayError::Serve {
+            path: dir.display().to_string(),
+            reason: err.to_string(),
+        })?;
+    let hashes: String = inline_scripts(&index)
+        .map(|script| format!(" 'sha256-{}'", sha256_base64(script)))
+        .collect();
     let csp = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; connect-src 'self' ws: wss:; \
          img-src 'self' data: blob:; media-src 'self' blob: mediastream:; style-src 'self' 'unsafe-inline'; \
@@ -37,14 +42,19 @@ pub fn security_headers(dir: &Path) -> Result<Vec<(HeaderName, HeaderValue)>, Re
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "no-referrer"),
         ("x-frame-options", "DENY"),
-        ("permissions-policy", "camera=(self), microphone=(self), display-capture=(self)"),
+        (
+            "permissions-policy",
+            "camera=(self), microphone=(self), display-capture=(self)",
+        ),
         ("cross-origin-opener-policy", "same-origin"),
     ];
     pairs
         .into_iter()
         .map(|(name, value)| {
-            let value = HeaderValue::from_str(value)
-                .map_err(|err| RelayError::Serve { path: dir.display().to_string(), reason: err.to_string() })?;
+            let value = HeaderValue::from_str(value).map_err(|err| RelayError::Serve {
+                path: dir.display().to_string(),
+                reason: err.to_string(),
+            })?;
             Ok((HeaderName::from_static(name), value))
         })
         .collect()

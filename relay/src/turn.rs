@@ -15,9 +15,16 @@ use crate::server::AppState;
 pub async fn credentials(State(state): State<AppState>) -> Response {
     let config = &state.config;
     let Some(secret) = config.turn_secret.as_deref() else {
-        return (StatusCode::NOT_FOUND, "TURN is not configured on this relay\n").into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            "TURN is not configured on this relay\n",
+        )
+            .into_response();
     };
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let username = format!("{}:peerlink", now + config.turn_ttl_secs);
     let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(secret.as_bytes()) else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "bad TURN secret\n").into_response();
@@ -28,5 +35,12 @@ pub async fn credentials(State(state): State<AppState>) -> Response {
         "iceServers": [{ "urls": config.turn_urls, "username": username, "credential": credential }],
         "ttl": config.turn_ttl_secs,
     });
-    ([(axum::http::header::CACHE_CONTROL, "no-store"), (axum::http::header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+    (
+        [
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+            (axum::http::header::CONTENT_TYPE, "application/json"),
+        ],
+        body.to_string(),
+    )
+        .into_response()
 }

@@ -29,11 +29,17 @@ async fn publish_reaches_every_subscriber_including_the_sender() {
     // Subscriptions are processed in order per connection; a ping round trip
     // proves the last subscribe has been applied.
     clients[2].send_text(r#"{"type":"ping"}"#).await;
-    assert_eq!(clients[2].next().await, Received::Text(json!({"type":"pong"})));
+    assert_eq!(
+        clients[2].next().await,
+        Received::Text(json!({"type":"pong"}))
+    );
 
     clients[0].publish("room", json!({"hello": "world"})).await;
     for client in &mut clients {
-        assert_eq!(client.next().await, publish_frame("room", json!({"hello": "world"}), 3));
+        assert_eq!(
+            client.next().await,
+            publish_frame("room", json!({"hello": "world"}), 3)
+        );
     }
 }
 
@@ -55,7 +61,8 @@ async fn topics_are_isolated_and_unsubscribe_stops_delivery() {
     assert_eq!(b.next().await, publish_frame("t1", json!(1), 2));
     other.expect_silence(SHORT).await;
 
-    b.send_text(r#"{"type":"unsubscribe","topics":["t1"]}"#).await;
+    b.send_text(r#"{"type":"unsubscribe","topics":["t1"]}"#)
+        .await;
     b.send_text(r#"{"type":"ping"}"#).await;
     assert_eq!(b.next().await, Received::Text(json!({"type":"pong"})));
     a.publish("t1", json!(2)).await;
@@ -82,7 +89,10 @@ async fn oversized_frame_closes_with_1009_and_spares_others() {
     sender.publish("t", json!("fine")).await;
     assert_eq!(bystander.next().await, publish_frame("t", json!("fine"), 1));
     let (_, _, metrics) = relay.get("/metrics").await;
-    assert!(metrics.contains("peerlink_frames_dropped_total{reason=\"too_large\"} 2"), "{metrics}");
+    assert!(
+        metrics.contains("peerlink_frames_dropped_total{reason=\"too_large\"} 2"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]
@@ -91,7 +101,14 @@ async fn garbage_and_binary_frames_close_only_that_connection() {
     let mut bystander = relay.client().await;
     bystander.subscribe(&["t"]).await;
 
-    for junk in ["not json", "{}", r#"{"type":"publish","topic":"t"}"#, r#"{"type":"subscribe","topics":"t"}"#, "[1,2,3]", "\u{0}"] {
+    for junk in [
+        "not json",
+        "{}",
+        r#"{"type":"publish","topic":"t"}"#,
+        r#"{"type":"subscribe","topics":"t"}"#,
+        "[1,2,3]",
+        "\u{0}",
+    ] {
         let mut bad = relay.client().await;
         bad.send_text(junk).await;
         bad.expect_close(POLICY).await;
@@ -102,10 +119,19 @@ async fn garbage_and_binary_frames_close_only_that_connection() {
 
     let mut sender = relay.client().await;
     sender.publish("t", json!("still here")).await;
-    assert_eq!(bystander.next().await, publish_frame("t", json!("still here"), 1));
+    assert_eq!(
+        bystander.next().await,
+        publish_frame("t", json!("still here"), 1)
+    );
     let (_, _, metrics) = relay.get("/metrics").await;
-    assert!(metrics.contains("peerlink_frames_dropped_total{reason=\"unparsable\"} 6"), "{metrics}");
-    assert!(metrics.contains("peerlink_frames_dropped_total{reason=\"binary\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains("peerlink_frames_dropped_total{reason=\"unparsable\"} 6"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("peerlink_frames_dropped_total{reason=\"binary\"} 1"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]
@@ -143,14 +169,22 @@ async fn connections_per_ip_are_capped() {
     let _second = relay.client().await;
     let refused = tokio_tungstenite::connect_async(relay.ws_url()).await;
     match refused {
-        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status(), 429),
-        other => panic!("third connection should be refused, got {:?}", other.map(|_| ())),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 429)
+        }
+        other => panic!(
+            "third connection should be refused, got {:?}",
+            other.map(|_| ())
+        ),
     }
     // A slot frees when a connection goes.
     drop(first);
     let mut admitted = false;
     for _ in 0..50 {
-        if tokio_tungstenite::connect_async(relay.ws_url()).await.is_ok() {
+        if tokio_tungstenite::connect_async(relay.ws_url())
+            .await
+            .is_ok()
+        {
             admitted = true;
             break;
         }
@@ -193,7 +227,11 @@ async fn slow_reader_is_disconnected_and_memory_stays_bounded() {
     loop {
         match fast.next().await {
             Received::Text(frame) if frame["data"] == json!("after") => {
-                assert_eq!(frame["clients"], json!(1), "only the fast reader is left in the topic");
+                assert_eq!(
+                    frame["clients"],
+                    json!(1),
+                    "only the fast reader is left in the topic"
+                );
                 break;
             }
             Received::Text(_) => continue,
@@ -210,7 +248,10 @@ async fn silent_client_is_dropped_after_the_heartbeat_timeout() {
     tokio::time::sleep(Duration::from_millis(2_500)).await;
     silent.expect_close(GOING_AWAY).await;
     let (_, _, metrics) = relay.get("/metrics").await;
-    assert!(metrics.contains("peerlink_frames_dropped_total{reason=\"heartbeat_timeout\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains("peerlink_frames_dropped_total{reason=\"heartbeat_timeout\"} 1"),
+        "{metrics}"
+    );
 
     // A client that reads (and so answers pings) stays.
     let mut lively = relay.client().await;
@@ -238,7 +279,10 @@ async fn thousand_concurrent_connections_in_a_hundred_topics() {
     }
     for (i, client) in clients.iter_mut().enumerate() {
         let topic = i % 100;
-        assert_eq!(client.next().await, publish_frame(&format!("topic-{topic}"), json!(topic), 10));
+        assert_eq!(
+            client.next().await,
+            publish_frame(&format!("topic-{topic}"), json!(topic), 10)
+        );
     }
     let (_, _, metrics) = relay.get("/metrics").await;
     assert!(metrics.contains("peerlink_connections 1000"), "{metrics}");
@@ -287,14 +331,21 @@ async fn health_metrics_and_turn_endpoints() {
 async fn serves_the_app_with_security_headers() {
     let dir = std::env::temp_dir().join(format!("peerlink-serve-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("index.html"), "<html><script type=\"module\">boot()</script></html>").unwrap();
+    std::fs::write(
+        dir.join("index.html"),
+        "<html><script type=\"module\">boot()</script></html>",
+    )
+    .unwrap();
     let relay = TestRelay::start(|c| c.serve = Some(dir.clone())).await;
     let (status, head, body) = relay.get("/").await;
     assert_eq!(status, 200);
     assert!(body.contains("boot()"));
     assert!(head.contains("x-content-type-options: nosniff"));
     assert!(head.contains("referrer-policy: no-referrer"));
-    let csp = head.lines().find(|l| l.starts_with("content-security-policy:")).expect("a CSP header");
+    let csp = head
+        .lines()
+        .find(|l| l.starts_with("content-security-policy:"))
+        .expect("a CSP header");
     assert!(csp.contains("connect-src 'self' ws: wss:"), "{csp}");
     assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
     // sha256 of "boot()", base64
@@ -329,7 +380,10 @@ async fn two_relays_share_topics_through_redis() {
             break;
         }
     }
-    assert!(heard, "a publish on relay one reaches a subscriber on relay two");
+    assert!(
+        heard,
+        "a publish on relay one reaches a subscriber on relay two"
+    );
     bob.publish("shared", json!("from bob")).await;
     loop {
         match alice.next().await {

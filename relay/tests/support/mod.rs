@@ -37,7 +37,11 @@ impl TestRelay {
                 .await
                 .expect("relay serves");
         });
-        TestRelay { addr, stop: Some(stop), task: Some(task) }
+        TestRelay {
+            addr,
+            stop: Some(stop),
+            task: Some(task),
+        }
     }
 
     pub fn ws_url(&self) -> String {
@@ -81,7 +85,11 @@ pub async fn http_get(addr: SocketAddr, path: &str) -> (u16, String, String) {
     stream.read_to_end(&mut raw).await.unwrap();
     let text = String::from_utf8_lossy(&raw).to_string();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     (status, head.to_lowercase(), body.to_string())
 }
 
@@ -97,7 +105,9 @@ pub enum Received {
 
 impl Client {
     pub async fn connect(url: &str) -> Client {
-        let (ws, _) = tokio_tungstenite::connect_async(url).await.expect("websocket connects");
+        let (ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("websocket connects");
         Client { ws }
     }
 
@@ -106,29 +116,42 @@ impl Client {
     }
 
     pub async fn subscribe(&mut self, topics: &[&str]) {
-        self.send_text(serde_json::json!({"type":"subscribe","topics":topics}).to_string()).await;
+        self.send_text(serde_json::json!({"type":"subscribe","topics":topics}).to_string())
+            .await;
     }
 
     pub async fn publish(&mut self, topic: &str, data: serde_json::Value) {
-        self.send_text(serde_json::json!({"type":"publish","topic":topic,"data":data}).to_string()).await;
+        self.send_text(serde_json::json!({"type":"publish","topic":topic,"data":data}).to_string())
+            .await;
     }
 
     /// The next text frame or the close, skipping pings; panics after `WAIT`.
     pub async fn next(&mut self) -> Received {
-        self.next_within(WAIT).await.expect("a frame within the wait")
+        self.next_within(WAIT)
+            .await
+            .expect("a frame within the wait")
     }
 
     pub async fn next_within(&mut self, wait: Duration) -> Option<Received> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
-            let message = tokio::time::timeout_at(deadline, self.ws.next()).await.ok()?;
+            let message = tokio::time::timeout_at(deadline, self.ws.next())
+                .await
+                .ok()?;
             match message {
                 Some(Ok(Message::Text(text))) => {
-                    return Some(Received::Text(serde_json::from_str(&text).expect("relay sends JSON")))
+                    return Some(Received::Text(
+                        serde_json::from_str(&text).expect("relay sends JSON"),
+                    ))
                 }
-                Some(Ok(Message::Close(frame))) => return Some(Received::Closed(frame.map(|f| u16::from(f.code)))),
+                Some(Ok(Message::Close(frame))) => {
+                    return Some(Received::Closed(frame.map(|f| u16::from(f.code))))
+                }
                 Some(Ok(_)) => continue,
-                Some(Err(err)) => { eprintln!("read error: {err}"); return Some(Received::Closed(None)) }
+                Some(Err(err)) => {
+                    eprintln!("read error: {err}");
+                    return Some(Received::Closed(None));
+                }
                 None => return Some(Received::Closed(None)),
             }
         }
@@ -166,16 +189,32 @@ pub struct TestRedis {
 
 impl TestRedis {
     pub async fn start() -> TestRedis {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let child = tokio::process::Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
             .stdout(std::process::Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .expect("redis-server is installed (scripts/setup.sh installs it)");
         for _ in 0..100 {
             if TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-                return TestRedis { url: format!("redis://127.0.0.1:{port}"), _child: child };
+                return TestRedis {
+                    url: format!("redis://127.0.0.1:{port}"),
+                    _child: child,
+                };
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -186,7 +225,10 @@ impl TestRedis {
 /// Raises the open-file limit to the hard limit, for tests holding many sockets.
 pub fn raise_fd_limit() {
     unsafe {
-        let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 {
             limit.rlim_cur = limit.rlim_max;
             libc::setrlimit(libc::RLIMIT_NOFILE, &limit);

@@ -1,0 +1,51 @@
+//! Small owned browser primitives the rest of the app builds on: timers that
+//! clear themselves on drop, the clock, and secure random bytes.
+
+mod timer;
+
+pub use timer::{Interval, Timeout};
+
+/// Milliseconds since the Unix epoch, from `Date.now()`.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Fills `bytes` from `crypto.getRandomValues`; falls back to `Math.random`
+/// where WebCrypto is missing (insecure contexts still need peer ids).
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok())
+        .unwrap_or(false);
+    if !filled {
+        for byte in bytes.iter_mut() {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes
+}
+
+/// A uniform random number in [0, 1).
+pub fn random_unit() -> f64 {
+    js_sys::Math::random()
+}
+
+/// The DOMException name (`NotAllowedError`, …) or message of a JS error
+/// value, for typed errors that keep what the browser said.
+pub fn js_error_name(value: &wasm_bindgen::JsValue) -> String {
+    use wasm_bindgen::JsCast;
+    if let Some(exception) = value.dyn_ref::<web_sys::DomException>() {
+        return exception.name();
+    }
+    if let Some(error) = value.dyn_ref::<js_sys::Error>() {
+        let name: String = error.name().into();
+        let message: String = error.message().into();
+        return if message.is_empty() {
+            name
+        } else {
+            format!("{name}: {message}")
+        };
+    }
+    value.as_string().unwrap_or_else(|| format!("{value:?}"))
+}

@@ -1,0 +1,12 @@
+//! Signaling: the WebSocket link to a y-webrtc-style relay (with reconnect)
+//! and, on top of it, room presence and envelope filtering. Plain Rust over
+//! web-sys: no leptos here.
+
+mod backoff;
+mod client;
+mod presence;
+mod socket;
+
+pub use backoff::Backoff;
+pub use client::{ClientEvent, RelayState, SignalingClient, SignalingError};
+pub use presence::{DropCounts, Presence, PresenceEvent, PresenceOptions};
