@@ -7,6 +7,7 @@ pub mod browser;
 pub mod components;
 pub mod i18n;
 pub mod launch;
+pub mod rtc;
 pub mod signaling;
 
 pub use app::App;

@@ -9,5 +9,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 mod foundation;
 mod launch;
+mod pair;
+mod peer;
 mod signaling;
 mod support;

@@ -1,0 +1,112 @@
+//! ICE servers: the default list (one public STUN server, as in the classic
+//! tutorials), overrides from settings or `?ice=` (JSON), TURN credentials.
+
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+
+use super::PeerError;
+
+/// The STUN server used when nothing else is configured.
+pub const DEFAULT_STUN: &str = "stun:stun.l.google.com:19302";
+
+/// One RTCIceServer dictionary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IceServer {
+    /// One URL or several (`stun:…`, `turn:…`, `turns:…`).
+    pub urls: IceUrls,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum IceUrls {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl IceUrls {
+    pub fn all(&self) -> Vec<&str> {
+        match self {
+            IceUrls::One(url) => vec![url.as_str()],
+            IceUrls::Many(urls) => urls.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// The ICE servers a session uses.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IceConfig {
+    pub servers: Vec<IceServer>,
+}
+
+impl IceConfig {
+    /// The default: one public STUN server.
+    pub fn default_public() -> IceConfig {
+        IceConfig {
+            servers: vec![IceServer {
+                urls: IceUrls::One(DEFAULT_STUN.into()),
+                username: None,
+                credential: None,
+            }],
+        }
+    }
+
+    /// No servers at all: host candidates only (tests, same-LAN use).
+    pub fn host_only() -> IceConfig {
+        IceConfig {
+            servers: Vec::new(),
+        }
+    }
+
+    /// Parses a JSON array of RTCIceServer dictionaries (`?ice=`, settings).
+    pub fn parse(json: &str) -> Result<IceConfig, PeerError> {
+        let servers: Vec<IceServer> =
+            serde_json::from_str(json).map_err(|e| PeerError::IceConfig(e.to_string()))?;
+        for server in &servers {
+            let urls = server.urls.all();
+            if urls.is_empty() {
+                return Err(PeerError::IceConfig("a server without urls".into()));
+            }
+            for url in urls {
+                let scheme_ok = ["stun:", "stuns:", "turn:", "turns:"]
+                    .iter()
+                    .any(|s| url.starts_with(s));
+                if !scheme_ok {
+                    return Err(PeerError::IceConfig(format!(
+                        "{url:?} is not a stun:/turn: URL"
+                    )));
+                }
+                if url.starts_with("turn")
+                    && (server.username.is_none() || server.credential.is_none())
+                {
+                    return Err(PeerError::IceConfig(format!(
+                        "{url} needs a username and credential"
+                    )));
+                }
+            }
+        }
+        Ok(IceConfig { servers })
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.servers).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// True when some server is a TURN relay.
+    pub fn has_turn(&self) -> bool {
+        self.servers
+            .iter()
+            .any(|s| s.urls.all().iter().any(|u| u.starts_with("turn")))
+    }
+
+    /// The `iceServers` value for an RTCConfiguration.
+    pub fn to_js(&self) -> Result<JsValue, PeerError> {
+        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+        self.servers
+            .serialize(&serializer)
+            .map_err(|e| PeerError::IceConfig(e.to_string()))
+    }
+}

@@ -1,0 +1,150 @@
+//! Local media: camera and microphone (`getUserMedia`), screen
+//! (`getDisplayMedia`) and the device list. Every rejection becomes a typed
+//! `MediaError` by its DOMException name; an insecure context is caught
+//! before the browser is even asked.
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    DisplayMediaStreamConstraints, MediaDeviceInfo, MediaDeviceKind, MediaDevices, MediaStream,
+    MediaStreamConstraints,
+};
+
+use super::MediaError;
+use crate::browser::js_error_name;
+
+/// What to capture, and from which devices (`None` = the browser's default).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MediaRequest {
+    pub audio: bool,
+    pub video: bool,
+    pub audio_device: Option<String>,
+    pub video_device: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceKind {
+    Camera,
+    Microphone,
+    Speaker,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceInfo {
+    pub id: String,
+    pub kind: DeviceKind,
+    pub label: String,
+}
+
+pub fn is_secure_context() -> bool {
+    web_sys::window()
+        .map(|w| w.is_secure_context())
+        .unwrap_or(false)
+}
+
+fn media_devices() -> Result<MediaDevices, MediaError> {
+    if !is_secure_context() {
+        return Err(MediaError::InsecureContext);
+    }
+    let navigator = web_sys::window()
+        .ok_or(MediaError::Unsupported)?
+        .navigator();
+    // `navigator.mediaDevices` is undefined in insecure contexts and old browsers.
+    let present = Reflect::get(&navigator, &"mediaDevices".into())
+        .map(|v| !v.is_undefined())
+        .unwrap_or(false);
+    if !present {
+        return Err(MediaError::Unsupported);
+    }
+    navigator
+        .media_devices()
+        .map_err(|_| MediaError::Unsupported)
+}
+
+fn track_constraint(device: &Option<String>) -> JsValue {
+    match device {
+        Some(id) => {
+            let constraint = Object::new();
+            let exact = Object::new();
+            let _ = Reflect::set(&exact, &"exact".into(), &id.into());
+            let _ = Reflect::set(&constraint, &"deviceId".into(), &exact);
+            constraint.into()
+        }
+        None => JsValue::TRUE,
+    }
+}
+
+fn media_error(value: &JsValue) -> MediaError {
+    let name = value
+        .dyn_ref::<web_sys::DomException>()
+        .map(|e| e.name())
+        .unwrap_or_else(|| js_error_name(value));
+    MediaError::from_dom_name(&name)
+}
+
+/// Captures camera and/or microphone.
+pub async fn get_user_media(request: &MediaRequest) -> Result<MediaStream, MediaError> {
+    if !request.audio && !request.video {
+        return Err(MediaError::Other("nothing to capture".into()));
+    }
+    let devices = media_devices()?;
+    let constraints = MediaStreamConstraints::new();
+    constraints.set_audio(&if request.audio {
+        track_constraint(&request.audio_device)
+    } else {
+        JsValue::FALSE
+    });
+    constraints.set_video(&if request.video {
+        track_constraint(&request.video_device)
+    } else {
+        JsValue::FALSE
+    });
+    let promise = devices
+        .get_user_media_with_constraints(&constraints)
+        .map_err(|e| media_error(&e))?;
+    let stream = JsFuture::from(promise).await.map_err(|e| media_error(&e))?;
+    stream
+        .dyn_into::<MediaStream>()
+        .map_err(|_| MediaError::Other("not a MediaStream".into()))
+}
+
+/// Captures a screen, window or tab.
+pub async fn get_display_media() -> Result<MediaStream, MediaError> {
+    let devices = media_devices()?;
+    let constraints = DisplayMediaStreamConstraints::new();
+    constraints.set_video(&JsValue::TRUE);
+    constraints.set_audio(&JsValue::FALSE);
+    let promise = devices
+        .get_display_media_with_constraints(&constraints)
+        .map_err(|e| media_error(&e))?;
+    let stream = JsFuture::from(promise).await.map_err(|e| media_error(&e))?;
+    stream
+        .dyn_into::<MediaStream>()
+        .map_err(|_| MediaError::Other("not a MediaStream".into()))
+}
+
+/// Lists cameras, microphones and speakers (labels appear once permission is granted).
+pub async fn enumerate_devices() -> Result<Vec<DeviceInfo>, MediaError> {
+    let devices = media_devices()?;
+    let promise = devices.enumerate_devices().map_err(|e| media_error(&e))?;
+    let list = JsFuture::from(promise).await.map_err(|e| media_error(&e))?;
+    let list: js_sys::Array = list.dyn_into().map_err(|_| MediaError::Unsupported)?;
+    Ok(list
+        .iter()
+        .filter_map(|d| d.dyn_into::<MediaDeviceInfo>().ok())
+        .filter_map(|d| {
+            let kind = match d.kind() {
+                MediaDeviceKind::Videoinput => DeviceKind::Camera,
+                MediaDeviceKind::Audioinput => DeviceKind::Microphone,
+                MediaDeviceKind::Audiooutput => DeviceKind::Speaker,
+                _ => return None,
+            };
+            Some(DeviceInfo {
+                id: d.device_id(),
+                kind,
+                label: d.label(),
+            })
+        })
+        .collect())
+}

@@ -1,0 +1,21 @@
+//! WebRTC, owned: peer sessions with perfect negotiation and trickle ICE,
+//! their data channels, local media and statistics. Plain Rust over
+//! web-sys — no leptos — so it is testable without a UI.
+
+mod channel;
+mod error;
+mod ice;
+mod js;
+mod media;
+mod peer;
+mod stats;
+
+pub use channel::{Channel, ChannelEvent, ChannelKind};
+pub use error::{MediaError, PeerError};
+pub use ice::{IceConfig, IceServer, DEFAULT_STUN};
+pub use media::{
+    enumerate_devices, get_display_media, get_user_media, is_secure_context, DeviceInfo,
+    DeviceKind, MediaRequest,
+};
+pub use peer::{PeerConfig, PeerEvent, PeerSession};
+pub use stats::{collect_stats, PeerStats};
