@@ -5,8 +5,11 @@
 pub mod app;
 pub mod browser;
 pub mod components;
+pub mod errors;
+pub mod hooks;
 pub mod i18n;
 pub mod launch;
+pub mod room;
 pub mod rtc;
 pub mod signaling;
 

@@ -166,3 +166,127 @@ where
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// What the page shows, read through the data-testid contract only.
+pub mod page {
+    use std::time::Duration;
+
+    use serde_json::Value;
+    use thirtyfour::prelude::*;
+
+    use super::eventually;
+
+    async fn script(driver: &WebDriver, js: &str) -> Value {
+        match driver.execute(js, Vec::new()).await {
+            Ok(ret) => ret.json().clone(),
+            Err(_) => Value::Null,
+        }
+    }
+
+    /// `(data-peer-id, data-state)` of every `peer` element.
+    pub async fn peers(driver: &WebDriver) -> Vec<(String, String)> {
+        let value = script(
+            driver,
+            "return [...document.querySelectorAll('[data-testid=peer]')].map(e => [e.dataset.peerId, e.dataset.state]);",
+        )
+        .await;
+        value
+            .as_array()
+            .map(|rows| {
+                rows.iter()
+                    .filter_map(|r| Some((r[0].as_str()?.to_string(), r[1].as_str()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Waits until exactly `n` peers are shown, all connected; returns their ids.
+    pub async fn wait_connected(driver: &WebDriver, n: usize, what: &str) -> Vec<String> {
+        eventually(what, Duration::from_secs(45), || async {
+            let peers = peers(driver).await;
+            (peers.len() == n && peers.iter().all(|(_, state)| state == "connected"))
+                .then(|| peers.into_iter().map(|(id, _)| id).collect())
+        })
+        .await
+    }
+
+    /// `(videoWidth, currentTime)` of every remote video.
+    pub async fn remote_videos(driver: &WebDriver) -> Vec<(f64, f64)> {
+        let value = script(
+            driver,
+            "return [...document.querySelectorAll('[data-testid=peer] [data-testid=remote-video]')].map(v => [v.videoWidth, v.currentTime]);",
+        )
+        .await;
+        value
+            .as_array()
+            .map(|rows| {
+                rows.iter()
+                    .map(|r| (r[0].as_f64().unwrap_or(0.0), r[1].as_f64().unwrap_or(0.0)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Waits until every remote video has a picture and its time advances.
+    pub async fn wait_videos_playing(driver: &WebDriver, what: &str) {
+        let first = eventually(what, Duration::from_secs(30), || async {
+            let videos = remote_videos(driver).await;
+            (!videos.is_empty() && videos.iter().all(|(w, t)| *w > 0.0 && *t > 0.0))
+                .then_some(videos)
+        })
+        .await;
+        eventually(what, Duration::from_secs(15), || async {
+            let now = remote_videos(driver).await;
+            (now.len() == first.len() && now.iter().zip(&first).all(|(n, f)| n.1 > f.1))
+                .then_some(())
+        })
+        .await;
+    }
+
+    pub async fn send_chat(driver: &WebDriver, text: &str) -> WebDriverResult<()> {
+        let input = driver.find(By::Css("[data-testid=chat-input]")).await?;
+        input.send_keys(text).await?;
+        driver
+            .find(By::Css("[data-testid=chat-send]"))
+            .await?
+            .click()
+            .await
+    }
+
+    /// `(data-from, text)` of every chat message.
+    pub async fn chat(driver: &WebDriver) -> Vec<(String, String)> {
+        let value = script(
+            driver,
+            "return [...document.querySelectorAll('[data-testid=chat-message]')].map(e => [e.dataset.from, e.querySelector('.text').textContent, e.innerHTML]);",
+        )
+        .await;
+        value
+            .as_array()
+            .map(|rows| {
+                rows.iter()
+                    .filter_map(|r| Some((r[0].as_str()?.to_string(), r[1].as_str()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Waits until a chat message with exactly `text` is shown; returns its `data-from`.
+    pub async fn wait_chat(driver: &WebDriver, text: &str, what: &str) -> String {
+        eventually(what, Duration::from_secs(20), || async {
+            chat(driver)
+                .await
+                .into_iter()
+                .find(|(_, t)| t == text)
+                .map(|(from, _)| from)
+        })
+        .await
+    }
+
+    pub async fn relay_state(driver: &WebDriver) -> String {
+        script(driver, "const e = document.querySelector('[data-testid=relay-state]'); return e ? e.dataset.state : '';")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+}

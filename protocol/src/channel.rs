@@ -51,6 +51,12 @@ pub enum ChannelMessage {
     },
     /// Sent on the control channel when a peer leaves on purpose.
     Bye,
+    /// A description or candidate sent in-band once the control channel is
+    /// up, so the (untrusted) relay cannot renegotiate a live connection.
+    /// `data` is `Signal::encode_sealable()` text.
+    Negotiate {
+        data: String,
+    },
 }
 
 impl ChannelMessage {

@@ -2,9 +2,19 @@
 //! raise callbacks; they own no browser resources themselves.
 
 mod call;
+mod chat;
+mod controls;
 mod language_switch;
 mod lobby;
+mod peer_tile;
+pub mod settings;
+mod video_tile;
 
 pub use call::CallView;
+pub use chat::ChatPanel;
+pub use controls::Controls;
 pub use language_switch::LanguageSwitch;
 pub use lobby::Lobby;
+pub use peer_tile::PeerTile;
+pub use settings::Settings;
+pub use video_tile::VideoTile;

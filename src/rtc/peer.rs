@@ -160,6 +160,17 @@ impl PeerSession {
         js::string_prop(&self.inner.pc, "iceConnectionState")
     }
 
+    /// True while signaling should go over our own control channel: it is
+    /// open and ICE is up. Then relay signals for this peer are ignored; when
+    /// the link is down (ICE restart), the relay carries them again.
+    pub fn negotiates_in_band(&self) -> bool {
+        self.is_channel_open(ChannelKind::Control)
+            && matches!(
+                self.ice_connection_state().as_str(),
+                "connected" | "completed"
+            )
+    }
+
     pub fn is_channel_open(&self, kind: ChannelKind) -> bool {
         self.inner
             .channels

@@ -1,0 +1,226 @@
+//! Calls between real browsers: mesh rooms, video, chat, leaving, data-only
+//! peers, and forged signaling that must not break a connected pair.
+
+use std::time::Duration;
+
+use futures_util::SinkExt;
+use peerlink_e2e::page::{self, wait_connected, wait_videos_playing};
+use peerlink_e2e::thirtyfour::prelude::*;
+use peerlink_e2e::{eventually, Harness};
+use peerlink_protocol::{
+    topic_for_room, CandidateBody, DescriptionBody, Envelope, HelloBody, Payload, PeerId, SdpKind,
+    Signal,
+};
+use tokio_tungstenite::tungstenite::Message;
+
+/// Runs `test` and quits every browser afterwards, even when it fails.
+async fn with_browsers<F, Fut>(harness: &Harness, count: usize, test: F)
+where
+    F: FnOnce(Vec<WebDriver>) -> Fut,
+    Fut: std::future::Future<Output = Vec<WebDriver>> + Send + 'static,
+{
+    let mut browsers = Vec::new();
+    for _ in 0..count {
+        browsers.push(harness.browser().await);
+    }
+    let handles: Vec<WebDriver> = browsers.to_vec();
+    let outcome = tokio::spawn(test(browsers)).await;
+    for browser in handles {
+        let _ = browser.quit().await;
+    }
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic.into_panic());
+    }
+}
+
+#[tokio::test]
+async fn two_browsers_see_each_other_and_chat_both_ways() {
+    let harness = Harness::start().await;
+    let alice_url = harness.room_url("duo", "name=alice");
+    let bob_url = harness.room_url("duo", "name=bob");
+    with_browsers(&harness, 2, |b| async move {
+        b[0].goto(&alice_url).await.expect("alice opens the link");
+        b[1].goto(&bob_url).await.expect("bob opens the link");
+        let seen_by_alice = wait_connected(&b[0], 1, "alice sees bob connected").await;
+        let seen_by_bob = wait_connected(&b[1], 1, "bob sees alice connected").await;
+        wait_videos_playing(&b[0], "bob's video plays at alice").await;
+        wait_videos_playing(&b[1], "alice's video plays at bob").await;
+
+        page::send_chat(&b[0], "hello bob")
+            .await
+            .expect("alice types");
+        let from = page::wait_chat(&b[1], "hello bob", "bob gets alice's message").await;
+        assert_eq!(from, seen_by_bob[0], "the message is from alice's peer id");
+        page::send_chat(&b[1], "<img src=x onerror=alert(1)>")
+            .await
+            .expect("bob types");
+        let from = page::wait_chat(
+            &b[0],
+            "<img src=x onerror=alert(1)>",
+            "alice gets bob's message as text",
+        )
+        .await;
+        assert_eq!(from, seen_by_alice[0]);
+        let images = b[0]
+            .find_all(By::Css("[data-testid=chat-message] img"))
+            .await
+            .expect("query");
+        assert!(images.is_empty(), "chat is rendered as text, never HTML");
+        assert_eq!(page::relay_state(&b[0]).await, "open");
+        // Kept as an artifact: what a two-person call looks like (README).
+        let shots =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
+        let _ = std::fs::create_dir_all(&shots);
+        let _ = b[0].screenshot(&shots.join("call.png")).await;
+        b
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn three_browsers_form_a_mesh_and_a_leaver_disappears() {
+    let harness = Harness::start().await;
+    let urls: Vec<String> = ["ann", "ben", "cy"]
+        .iter()
+        .map(|n| harness.room_url("trio", &format!("name={n}")))
+        .collect();
+    with_browsers(&harness, 3, |b| async move {
+        for (browser, url) in b.iter().zip(&urls) {
+            browser.goto(url).await.expect("opens the link");
+        }
+        for (i, browser) in b.iter().enumerate() {
+            wait_connected(browser, 2, &format!("browser {i} sees two connected peers")).await;
+        }
+        // The third closes its window: the others drop its tile within 15 s.
+        let leaver_ids = wait_connected(&b[0], 2, "before leaving").await;
+        let cy_id = {
+            let ben_sees = wait_connected(&b[1], 2, "ben's view").await;
+            ben_sees
+                .into_iter()
+                .find(|id| leaver_ids.contains(id))
+                .expect("ann and ben both see cy")
+        };
+        b[2].close_window().await.expect("cy closes the tab");
+        for (i, browser) in b.iter().take(2).enumerate() {
+            eventually(
+                &format!("browser {i} drops cy's tile"),
+                Duration::from_secs(15),
+                || async {
+                    let peers = page::peers(browser).await;
+                    (!peers.iter().any(|(id, _)| id == &cy_id) && peers.len() == 1).then_some(())
+                },
+            )
+            .await;
+        }
+        page::send_chat(&b[0], "just us").await.expect("ann types");
+        page::wait_chat(&b[1], "just us", "ben still hears ann").await;
+        b
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_data_only_browser_still_chats() {
+    let harness = Harness::start().await;
+    let viewer = harness.room_url("quiet", "name=viewer&media=none");
+    let caller = harness.room_url("quiet", "name=caller");
+    with_browsers(&harness, 2, |b| async move {
+        b[0].goto(&viewer).await.expect("opens");
+        b[1].goto(&caller).await.expect("opens");
+        wait_connected(&b[0], 1, "the data-only browser connects").await;
+        wait_connected(&b[1], 1, "the caller connects").await;
+        wait_videos_playing(&b[0], "the caller's video still reaches the data-only browser").await;
+        let local_tracks = b[0]
+            .execute("const v = document.querySelector('[data-testid=local-video]'); return v && v.srcObject ? v.srcObject.getTracks().length : 0;", Vec::new())
+            .await
+            .expect("script");
+        assert_eq!(local_tracks.json().as_u64(), Some(0), "no camera was opened");
+        page::send_chat(&b[0], "I can only type").await.expect("types");
+        page::wait_chat(&b[1], "I can only type", "chat from the data-only browser").await;
+        page::send_chat(&b[1], "and I can see you type").await.expect("types");
+        page::wait_chat(&b[0], "and I can see you type", "chat to the data-only browser").await;
+        b
+    })
+    .await;
+}
+
+/// Publishes frames into `room`'s topic from outside any browser.
+async fn forge(relay: std::net::SocketAddr, room: &str, frames: Vec<String>) {
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{relay}/ws"))
+        .await
+        .expect("forger connects");
+    let topic = topic_for_room(room);
+    for data in frames {
+        let frame = format!(r#"{{"type":"publish","topic":"{topic}","data":{data}}}"#);
+        if ws.send(Message::Text(frame.into())).await.is_err() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let _ = ws.close(None).await;
+}
+
+fn envelope(from: PeerId, to: Option<PeerId>, seq: u64, signal: Signal) -> String {
+    Envelope {
+        from,
+        to,
+        seq,
+        payload: Payload::Open(signal),
+    }
+    .encode()
+}
+
+#[tokio::test]
+async fn forged_signaling_leaves_a_connected_pair_connected() {
+    let harness = Harness::start().await;
+    let relay = harness.relay_addr;
+    let a_url = harness.room_url("target", "name=alice");
+    let b_url = harness.room_url("target", "name=bob");
+    with_browsers(&harness, 2, |b| async move {
+        b[0].goto(&a_url).await.expect("opens");
+        b[1].goto(&b_url).await.expect("opens");
+        let bob = PeerId::parse(&wait_connected(&b[0], 1, "alice sees bob").await[0]).expect("bob's id");
+        let alice = PeerId::parse(&wait_connected(&b[1], 1, "bob sees alice").await[0]).expect("alice's id");
+
+        let mut frames = Vec::new();
+        // A bye in each one's name, with sequence numbers far ahead.
+        frames.push(envelope(alice, None, 1_000_000, Signal::Bye));
+        frames.push(envelope(bob, None, 1_000_000, Signal::Bye));
+        // An offer and candidates in alice's name, sent to bob.
+        let sdp = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:evil\r\na=ice-pwd:evilevilevilevilevilevil\r\na=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF\r\na=setup:actpass\r\na=mid:0\r\na=sctp-port:5000\r\n";
+        frames.push(envelope(alice, Some(bob), 1_000_001, Signal::Description(DescriptionBody { kind: SdpKind::Offer, sdp: sdp.into() })));
+        frames.push(envelope(alice, Some(bob), 1_000_002, Signal::Candidate(CandidateBody {
+            candidate: Some("candidate:1 1 udp 2122260223 10.255.255.1 9 typ host".into()),
+            sdp_mid: Some("0".into()),
+            sdp_m_line_index: Some(0),
+            username_fragment: Some("evil".into()),
+        })));
+        // Junk of every kind.
+        for junk in ["\"junk\"", "{}", "[1,2,3]", r#"{"v":1,"from":"zz","seq":1,"kind":"bye"}"#, r#"{"v":9,"from":"00000000000000000000000000000001","seq":1,"kind":"bye","body":{}}"#] {
+            frames.push(junk.to_string());
+        }
+        // Hundreds of fake hellos from ids nobody owns.
+        for i in 0..300u32 {
+            let mut bytes = [0u8; 16];
+            bytes[..4].copy_from_slice(&i.to_be_bytes());
+            bytes[15] = 0x5a;
+            frames.push(envelope(PeerId::from_bytes(bytes), None, 1, Signal::Hello(HelloBody { name: format!("fake{i}"), caps: vec![] })));
+        }
+        forge(relay, "target", frames).await;
+
+        // Give the forgeries time to do harm, then check nothing happened.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        for (browser, other) in [(&b[0], bob), (&b[1], alice)] {
+            let peers = page::peers(browser).await;
+            let real = peers.iter().find(|(id, _)| id == &other.to_string()).expect("the real peer is still shown");
+            assert_eq!(real.1, "connected", "the real peer is still connected");
+            assert!(peers.len() <= 16, "fake hellos are capped: {} tiles", peers.len());
+        }
+        page::send_chat(&b[0], "still here?").await.expect("types");
+        page::wait_chat(&b[1], "still here?", "chat after the forgeries").await;
+        page::send_chat(&b[1], "still here.").await.expect("types");
+        page::wait_chat(&b[0], "still here.", "chat back after the forgeries").await;
+        b
+    })
+    .await;
+}

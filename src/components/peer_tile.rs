@@ -1,0 +1,97 @@
+//! One remote peer: name, connection state, camera video, shared screens,
+//! and a diagnostics panel (RTT, bitrate, loss, direct or relayed).
+
+use leptos::prelude::*;
+use peerlink_protocol::PeerId;
+use web_sys::MediaStream;
+
+use super::VideoTile;
+use crate::app::I18n;
+use crate::errors::peer_state_label;
+use crate::hooks::{use_stats, PeerView, UseRoomReturn};
+use crate::i18n::Msg;
+
+fn display_name(name: &str, id: PeerId) -> String {
+    if name.trim().is_empty() {
+        format!("peer {}", id.short())
+    } else {
+        name.to_string()
+    }
+}
+
+#[component]
+pub fn PeerTile(id: PeerId, room: UseRoomReturn) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let peer = move || {
+        room.peers
+            .with(|list| list.iter().find(|p| p.id == id).cloned())
+    };
+    let state = move || peer().map(|p| p.state).unwrap_or_default();
+    let camera: Signal<Option<MediaStream>, LocalStorage> =
+        Signal::derive_local(move || peer().and_then(|p| p.camera));
+    let screens = move || peer().map(|p| p.screens).unwrap_or_default();
+    let name = move || {
+        peer()
+            .map(|p: PeerView| display_name(&p.name, id))
+            .unwrap_or_default()
+    };
+    view! {
+        <article class="tile peer" data-testid="peer" data-peer-id=id.to_string() data-state=state>
+            <VideoTile stream=camera muted=false testid="remote-video"/>
+            <footer class="tile-label">
+                <span class="name">{name}</span>
+                <span class=move || format!("state state-{}", state())>
+                    {move || peer_state_label(i18n.0.get(), &state())}
+                </span>
+            </footer>
+            <For each=screens key=|s| s.id() let:screen>
+                <div class="screen">
+                    <VideoTile stream=Signal::derive_local(move || Some(Clone::clone(&screen))) muted=true testid="remote-screen"/>
+                    <span class="tile-label">{move || format!("{} · {}", name(), i18n.t(Msg::Screen)())}</span>
+                </div>
+            </For>
+            <Diagnostics id=id room=room/>
+        </article>
+    }
+}
+
+#[component]
+fn Diagnostics(id: PeerId, room: UseRoomReturn) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let open = RwSignal::new(false);
+    view! {
+        <details class="diagnostics" on:toggle=move |_| open.update(|o| *o = !*o)>
+            <summary>{i18n.t(Msg::Diagnostics)}</summary>
+            <Show when=move || open.get()>
+                <StatsTable id=id room=room/>
+            </Show>
+        </details>
+    }
+}
+
+#[component]
+fn StatsTable(id: PeerId, room: UseRoomReturn) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let stats = use_stats(room.session(id));
+    let row = move |f: fn(&crate::rtc::PeerStats, f64, f64) -> String| {
+        move || {
+            stats
+                .get()
+                .map(|(s, up, down)| f(&s, up, down))
+                .unwrap_or_else(|| "…".into())
+        }
+    };
+    view! {
+        <dl class="stats">
+            <dt>"RTT"</dt><dd>{row(|s, _, _| s.rtt_ms.map(|r| format!("{r:.0} ms")).unwrap_or_else(|| "–".into()))}</dd>
+            <dt>"↑"</dt><dd>{row(|_, up, _| format!("{up:.0} kbit/s"))}</dd>
+            <dt>"↓"</dt><dd>{row(|_, _, down| format!("{down:.0} kbit/s"))}</dd>
+            <dt>"loss"</dt><dd>{row(|s, _, _| format!("{:.1} %", s.loss_percent()))}</dd>
+            <dt>"path"</dt>
+            <dd>{move || stats.get().map(|(s, _, _)| {
+                let kind = if s.is_relayed() { i18n.t(Msg::Relayed)() } else { i18n.t(Msg::Direct)() };
+                format!("{kind} ({} ↔ {})", s.local_candidate_type.unwrap_or_default(), s.remote_candidate_type.unwrap_or_default())
+            }).unwrap_or_else(|| "…".into())}</dd>
+        </dl>
+    }
+}

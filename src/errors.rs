@@ -1,0 +1,55 @@
+//! The one mapping from typed errors to what the user reads. Components show
+//! `Notice`s; every module's error type is turned into one here, once.
+
+use crate::i18n::{text, Lang, Msg};
+use crate::rtc::{MediaError, PeerError};
+use crate::signaling::SignalingError;
+
+/// Something the user should be told, in their language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    Media(MediaError),
+    Signaling(SignalingError),
+    BadIce(String),
+    RoomFull,
+    Chat(PeerError),
+}
+
+impl Notice {
+    pub fn message(&self, lang: Lang) -> String {
+        let msg = match self {
+            Notice::Media(MediaError::InsecureContext) => Msg::InsecureContext,
+            Notice::Media(MediaError::PermissionDenied) => Msg::ErrPermissionDenied,
+            Notice::Media(MediaError::NotFound) => Msg::ErrNoDevice,
+            Notice::Media(MediaError::DeviceBusy) => Msg::ErrDeviceBusy,
+            Notice::Media(MediaError::Overconstrained) => Msg::ErrOverconstrained,
+            Notice::Media(MediaError::Unsupported) => Msg::ErrMediaUnsupported,
+            Notice::Media(MediaError::Aborted | MediaError::Other(_)) => Msg::ErrMediaOther,
+            Notice::Signaling(SignalingError::BadRelayUrl(_)) => Msg::ErrBadRelay,
+            Notice::BadIce(_) => Msg::ErrBadIce,
+            Notice::RoomFull => Msg::ErrRoomFull,
+            Notice::Chat(PeerError::MessageTooLarge { .. }) => Msg::ErrChatTooLong,
+            Notice::Chat(_) => Msg::ErrChatNotSent,
+        };
+        let detail = match self {
+            Notice::BadIce(why) => format!(" ({why})"),
+            Notice::Signaling(SignalingError::BadRelayUrl(url)) => format!(" ({url})"),
+            Notice::Media(MediaError::Other(name)) => format!(" ({name})"),
+            _ => String::new(),
+        };
+        format!("{}{detail}", text(lang, msg))
+    }
+}
+
+/// The label of a peer's `connectionState`.
+pub fn peer_state_label(lang: Lang, state: &str) -> &'static str {
+    let msg = match state {
+        "connected" => Msg::StatePeerConnected,
+        "disconnected" => Msg::StatePeerDisconnected,
+        "failed" => Msg::StatePeerFailed,
+        "closed" => Msg::StatePeerClosed,
+        "new" => Msg::StatePeerNew,
+        _ => Msg::StatePeerConnecting,
+    };
+    text(lang, msg)
+}

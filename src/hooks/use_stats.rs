@@ -1,0 +1,43 @@
+//! `use_stats`: polls one peer connection's `getStats()` every 2 s while the
+//! component lives, and derives bitrates from successive reports.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::browser::Interval;
+use crate::rtc::{collect_stats, PeerSession, PeerStats};
+
+/// Latest stats and the send/receive bitrates in kbit/s.
+pub fn use_stats(session: Option<Rc<PeerSession>>) -> RwSignal<Option<(PeerStats, f64, f64)>> {
+    let latest: RwSignal<Option<(PeerStats, f64, f64)>> = RwSignal::new(None);
+    let Some(session) = session else {
+        return latest;
+    };
+    let poll = move || {
+        let session = session.clone();
+        spawn_local(async move {
+            let Some(now) = collect_stats(session.connection()).await else {
+                return;
+            };
+            let (up, down) = match latest.try_get_untracked().flatten() {
+                Some((prev, _, _)) if now.timestamp > prev.timestamp => {
+                    let secs = (now.timestamp - prev.timestamp) / 1000.0;
+                    (
+                        (now.bytes_sent - prev.bytes_sent).max(0.0) * 8.0 / 1000.0 / secs,
+                        (now.bytes_received - prev.bytes_received).max(0.0) * 8.0 / 1000.0 / secs,
+                    )
+                }
+                _ => (0.0, 0.0),
+            };
+            latest.try_set(Some((now, up, down)));
+        });
+    };
+    poll();
+    let timer = StoredValue::new_local(Some(Interval::new(2_000, poll)));
+    on_cleanup(move || {
+        timer.try_set_value(None);
+    });
+    latest
+}
