@@ -28,6 +28,15 @@ control_pid=$!
 trap 'kill $control_pid 2>/dev/null; wait $control_pid 2>/dev/null' EXIT
 wait_for_port "$control_port" || { echo "test relay did not start"; exit 1; }
 export PEERLINK_TEST_RELAY="ws://127.0.0.1:$relay_port/ws"
+
+# A plain broadcast relay (no topics): the client must work against it too.
+cargo build -q -p peerlink-relay --example broadcast_relay || { echo "broadcast relay build failed"; exit 1; }
+broadcast_port=$(free_port)
+target/debug/examples/broadcast_relay "127.0.0.1:$broadcast_port" >/dev/null 2>&1 &
+broadcast_pid=$!
+trap 'kill $control_pid $broadcast_pid 2>/dev/null; wait $control_pid $broadcast_pid 2>/dev/null' EXIT
+wait_for_port "$broadcast_port" || { echo "broadcast relay did not start"; exit 1; }
+export PEERLINK_TEST_BROADCAST_RELAY="ws://127.0.0.1:$broadcast_port/ws"
 export PEERLINK_TEST_RELAY_CONTROL="http://127.0.0.1:$control_port"
 
 run_step "fmt" cargo fmt --all -- --check

@@ -11,5 +11,6 @@ mod foundation;
 mod launch;
 mod pair;
 mod peer;
+mod room;
 mod signaling;
 mod support;

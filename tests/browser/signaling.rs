@@ -255,3 +255,52 @@ async fn clients_reconnect_and_meet_again_after_the_relay_restarts() {
     })
     .await;
 }
+
+fn broadcast_relay_url() -> &'static str {
+    match option_env!("PEERLINK_TEST_BROADCAST_RELAY") {
+        Some(url) => url,
+        None => panic!(
+            "PEERLINK_TEST_BROADCAST_RELAY names a plain broadcast relay (make test starts one)"
+        ),
+    }
+}
+
+fn join_at(relay: &str, room: &str, name: &str) -> Member {
+    let events = Rc::new(RefCell::new(Vec::new()));
+    let sink = events.clone();
+    let presence = Presence::join(PresenceOptions::new(relay, room, name), move |event| {
+        sink.borrow_mut().push(event)
+    })
+    .expect("joins");
+    Member { presence, events }
+}
+
+#[wasm_bindgen_test]
+async fn works_unchanged_against_a_plain_broadcast_relay() {
+    let relay = broadcast_relay_url();
+    let room = unique_room("broadcast");
+    let alice = join_at(relay, &room, "alice");
+    let bob = join_at(relay, &room, "bob");
+    let carol = join_at(relay, &unique_room("elsewhere"), "carol");
+    let (a, b) = (alice.presence.me(), bob.presence.me());
+    wait_until("alice and bob meet", 10_000, || {
+        alice.saw(b).is_some() && bob.saw(a).is_some()
+    })
+    .await;
+    alice
+        .presence
+        .send(b, candidate("candidate:4 1 udp 1 127.0.0.1 9 typ host"));
+    wait_until("bob gets the directed frame", 5_000, || {
+        !bob.signals_from(a).is_empty()
+    })
+    .await;
+    sleep(500).await;
+    // Carol hears everything on the wire but filters by topic.
+    assert!(carol.saw(a).is_none() && carol.saw(b).is_none());
+    assert!(carol.signals_from(a).is_empty());
+    assert_eq!(
+        carol.presence.drops().unparsable,
+        0,
+        "echoed subscribe frames are ignored, not counted as bad"
+    );
+}
