@@ -19,3 +19,9 @@ for f in dist/*.wasm dist/*.js dist/*.css dist/index.html; do
 done
 printf '  %-44s %12d %12d\n' total "$total_raw" "$total_gz"
 awk -v r="$total_raw" -v g="$total_gz" 'BEGIN { printf "  total: %.1f KiB raw, %.1f KiB gzip (gzip/raw = %.2f)\n", r/1024, g/1024, g/r }'
+
+echo
+cargo build -q --release -p peerlink-relay
+cargo build -q --release -p peerlink-relay --example relay_load
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+target/release/examples/relay_load target/release/peerlink-relay
