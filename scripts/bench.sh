@@ -25,3 +25,8 @@ cargo build -q --release -p peerlink-relay
 cargo build -q --release -p peerlink-relay --example relay_load
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 target/release/examples/relay_load target/release/peerlink-relay
+
+echo
+echo "== connection setup (10 runs) =="
+cargo build -q -p peerlink-e2e --example setup_bench
+target/debug/examples/setup_bench

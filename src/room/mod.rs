@@ -498,6 +498,13 @@ fn on_peer_event(inner: &Rc<Inner>, id: PeerId, event: PeerEvent) {
             emit(inner, RoomEvent::IncomingChannel { from: id, channel })
         }
         PeerEvent::Error(err) => emit(inner, RoomEvent::Warning(err.to_string())),
+        PeerEvent::ChannelOpen(ChannelKind::Chat) => {
+            // A Performance API mark: how long joining took, for benchmarks
+            // and for anyone profiling in devtools.
+            if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+                let _ = performance.mark(&format!("peerlink:chat-open:{id}"));
+            }
+        }
         PeerEvent::ChannelOpen(_) | PeerEvent::ChannelClosed(_) | PeerEvent::IceState(_) => {}
     }
 }
