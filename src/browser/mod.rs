@@ -1,8 +1,10 @@
 //! Small owned browser primitives the rest of the app builds on: timers that
 //! clear themselves on drop, the clock, and secure random bytes.
 
+mod notify;
 mod timer;
 
+pub use notify::Notify;
 pub use timer::{Interval, Timeout};
 
 /// Milliseconds since the Unix epoch, from `Date.now()`.

@@ -9,6 +9,7 @@ mod js;
 mod media;
 mod peer;
 mod stats;
+pub mod transfer;
 
 pub use channel::{Channel, ChannelEvent, ChannelKind};
 pub use error::{MediaError, PeerError};

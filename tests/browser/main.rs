@@ -14,3 +14,4 @@ mod peer;
 mod room;
 mod signaling;
 mod support;
+mod transfer;

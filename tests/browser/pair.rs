@@ -20,11 +20,15 @@ pub struct Wire {
     pub sent: RefCell<Vec<Signal>>,
 }
 
+/// Called synchronously for every event of one side (before it is logged).
+pub type Hook = Rc<RefCell<Option<Box<dyn Fn(&PeerEvent)>>>>;
+
 pub struct Side {
     pub session: Rc<RefCell<Option<PeerSession>>>,
     pub events: Rc<RefCell<Vec<PeerEvent>>>,
     /// Signals this side sends.
     pub out: Rc<Wire>,
+    pub hook: Hook,
 }
 
 impl Side {
@@ -97,6 +101,8 @@ fn side(
     let slot = Rc::new(RefCell::new(None));
     let log = events.clone();
     let wire = out.clone();
+    let hook: Hook = Rc::new(RefCell::new(None));
+    let hook_in = hook.clone();
     let session = PeerSession::new(
         PeerConfig {
             ice: IceConfig::host_only(),
@@ -104,6 +110,9 @@ fn side(
         },
         tracks,
         move |event| {
+            if let Some(hook) = hook_in.borrow().as_ref() {
+                hook(&event);
+            }
             if let PeerEvent::Signal(signal) = &event {
                 wire.sent.borrow_mut().push(signal.clone());
                 if wire.hold.get() {
@@ -121,6 +130,7 @@ fn side(
         session: slot,
         events,
         out,
+        hook,
     }
 }
 
@@ -145,6 +155,7 @@ impl Pair {
                 session: slot_a,
                 events: a.events,
                 out: a.out,
+                hook: a.hook,
             },
             b,
         }
