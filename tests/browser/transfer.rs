@@ -327,22 +327,27 @@ async fn hostile_offers_and_stray_chunks_end_in_clear_states() {
             mime: "text/plain".into(),
         })
     };
-    let a = pair.a.session();
-    a.send(
-        ChannelKind::Control,
-        &offer("evil1", "../../etc/passwd".into(), 10),
-    )
-    .expect("send");
-    a.send(
-        ChannelKind::Control,
-        &offer("evil2", "bad\u{0}\u{1b}[31mname.txt".into(), 10),
-    )
-    .expect("send");
-    a.send(
-        ChannelKind::Control,
-        &offer("evil3", "x".repeat(10_000), 10),
-    )
-    .expect("send");
+    pair.a
+        .session()
+        .send(
+            ChannelKind::Control,
+            &offer("evil1", "../../etc/passwd".into(), 10),
+        )
+        .expect("send");
+    pair.a
+        .session()
+        .send(
+            ChannelKind::Control,
+            &offer("evil2", "bad\u{0}\u{1b}[31mname.txt".into(), 10),
+        )
+        .expect("send");
+    pair.a
+        .session()
+        .send(
+            ChannelKind::Control,
+            &offer("evil3", "x".repeat(10_000), 10),
+        )
+        .expect("send");
     wait_until("three offers", 5_000, || receiver.views.borrow().len() == 3).await;
     assert_eq!(receiver.view("evil1").expect("offer").name, "etc_passwd");
     assert_eq!(
@@ -353,7 +358,7 @@ async fn hostile_offers_and_stray_chunks_end_in_clear_states() {
 
     // Accepted, then more bytes than announced arrive: a clear failure.
     receiver.transfers.accept("evil1");
-    let channel = a.create_channel("file:evil1");
+    let channel = pair.a.session().create_channel("file:evil1");
     wait_until("channel open", 5_000, || {
         channel.ready_state() == web_sys::RtcDataChannelState::Open
     })
@@ -369,7 +374,7 @@ async fn hostile_offers_and_stray_chunks_end_in_clear_states() {
         .is_some_and(|e| e.contains("more bytes")));
 
     // Chunks for a transfer nobody accepted: the channel is refused.
-    let stray = a.create_channel("file:nobody");
+    let stray = pair.a.session().create_channel("file:nobody");
     sleep(1_000).await;
     assert_ne!(
         stray.ready_state(),
