@@ -5,10 +5,10 @@
 use leptos::prelude::*;
 use web_sys::MediaStream;
 
-use super::{ChatPanel, Controls, PeerTile, Settings, VideoTile};
+use super::{ChatPanel, Controls, FilesPanel, PeerTile, Settings, VideoTile};
 use crate::app::{I18n, JoinRequest};
 use crate::errors::Notice;
-use crate::hooks::{use_media, use_room};
+use crate::hooks::{use_media, use_room, use_transfers};
 use crate::i18n::Msg;
 use crate::launch::{same_origin_relay, LaunchOptions, MediaMode};
 use crate::room::RoomOptions;
@@ -55,6 +55,7 @@ pub fn CallView(
         RoomOptions::new(&relay_url(&options), &request.room, &request.name, ice),
         media,
     );
+    let transfers = use_transfers(room);
     if let Some(err) = ice_error {
         room.notify(Notice::BadIce(err));
     }
@@ -117,6 +118,7 @@ pub fn CallView(
                 </div>
                 <aside class="side">
                     <ChatPanel room=room/>
+                    <FilesPanel transfers=transfers room=room/>
                     <Settings media=media room=room/>
                 </aside>
             </div>

@@ -4,6 +4,7 @@
 mod call;
 mod chat;
 mod controls;
+mod files;
 mod language_switch;
 mod lobby;
 mod peer_tile;
@@ -13,6 +14,7 @@ mod video_tile;
 pub use call::CallView;
 pub use chat::ChatPanel;
 pub use controls::Controls;
+pub use files::FilesPanel;
 pub use language_switch::LanguageSwitch;
 pub use lobby::Lobby;
 pub use peer_tile::PeerTile;

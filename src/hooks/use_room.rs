@@ -44,6 +44,8 @@ pub type TransferHook = Rc<dyn Fn(PeerId, TransferInput)>;
 pub enum TransferInput {
     Control(ChannelMessage),
     Channel(RtcDataChannel),
+    /// The peer's `connectionState`.
+    State(String),
     PeerLeft,
 }
 
@@ -165,7 +167,12 @@ fn on_room_event(state: UseRoomReturn, event: RoomEvent) {
         RoomEvent::PeerState {
             id,
             state: connection,
-        } => update_peer(state.peers, id, |p| p.state = connection),
+        } => {
+            if let Some(hook) = state.transfers.get_value() {
+                hook(id, TransferInput::State(connection.clone()));
+            }
+            update_peer(state.peers, id, |p| p.state = connection);
+        }
         RoomEvent::PeerStream { id, stream } => update_peer(state.peers, id, |p| {
             let is_camera = p.camera.as_ref().is_none_or(|c| c.id() == stream.id());
             if is_camera {

@@ -2,4 +2,5 @@
 //! driven only through the data-testid contract of DESIGN.md §6.
 
 mod call;
+mod files;
 mod lobby;

@@ -16,7 +16,7 @@ use std::rc::Rc;
 use peerlink_protocol::{sanitize_file_name, ChannelMessage, FileOffer, PeerId};
 use web_sys::{File, RtcDataChannel};
 
-use crate::browser::{now_ms, random_bytes};
+use crate::browser::{now_ms, random_bytes, Timeout};
 pub use view::{Direction, TransferState, TransferView};
 
 use receive::Incoming;
@@ -30,6 +30,11 @@ pub trait TransferLink {
     /// The SCTP maxMessageSize towards `peer`, once known.
     fn max_message_size(&self, peer: PeerId) -> Option<f64>;
 }
+
+/// Why a transfer stopped when its peer's connection dropped.
+const LINK_LOST: &str = "the connection to the peer was lost; it resumes when the peer is back";
+/// How long `disconnected` may last before transfers count the link as lost.
+const LINK_GRACE_MS: u32 = 5_000;
 
 /// Sender tuning; the defaults come from `make bench` (see the README).
 #[derive(Debug, Clone)]
@@ -78,6 +83,8 @@ pub(crate) struct Inner {
     receive_options: ReceiveOptions,
     outgoing: RefCell<HashMap<String, Outgoing>>,
     incoming: RefCell<HashMap<String, Incoming>>,
+    /// Peers whose link is down, waiting out `LINK_GRACE_MS`.
+    link_timers: RefCell<HashMap<PeerId, Timeout>>,
 }
 
 impl Inner {
@@ -106,6 +113,7 @@ impl Transfers {
                 receive_options,
                 outgoing: RefCell::new(HashMap::new()),
                 incoming: RefCell::new(HashMap::new()),
+                link_timers: RefCell::new(HashMap::new()),
             }),
         }
     }
@@ -226,9 +234,73 @@ impl Transfers {
         }
     }
 
+    /// The peer's `connectionState` changed. A link that stays down (failed,
+    /// or disconnected for `LINK_GRACE_MS`) stops its transfers — resumable,
+    /// nothing discarded; when it is back, receives that the link interrupted
+    /// continue from where they stopped.
+    pub fn on_peer_state(&self, peer: PeerId, state: &str) {
+        match state {
+            "disconnected" => {
+                let weak = Rc::downgrade(&self.inner);
+                let timer = Timeout::new(LINK_GRACE_MS, move || {
+                    if let Some(inner) = weak.upgrade() {
+                        inner.link_timers.borrow_mut().remove(&peer);
+                        interrupt_all(&inner, peer);
+                    }
+                });
+                self.inner.link_timers.borrow_mut().insert(peer, timer);
+            }
+            "failed" | "closed" => {
+                self.inner.link_timers.borrow_mut().remove(&peer);
+                interrupt_all(&self.inner, peer);
+            }
+            "connected" => {
+                self.inner.link_timers.borrow_mut().remove(&peer);
+                let resumable: Vec<String> = self
+                    .inner
+                    .incoming
+                    .borrow()
+                    .values()
+                    .filter(|i| {
+                        i.view.peer == peer
+                            && i.view.resumable
+                            && i.view.error.as_deref() == Some(LINK_LOST)
+                    })
+                    .map(|i| i.view.id.clone())
+                    .collect();
+                for id in resumable {
+                    self.accept(&id);
+                }
+            }
+            _ => {}
+        }
+    }
+
     pub fn view(&self, id: &str) -> Option<TransferView> {
         let outgoing = self.inner.outgoing.borrow().get(id).map(|o| o.view.clone());
         outgoing.or_else(|| self.inner.incoming.borrow().get(id).map(|i| i.view.clone()))
+    }
+}
+
+/// Stops every transfer with `peer` that is moving bytes. A sender that has
+/// sent everything keeps waiting for the receiver's verdict.
+fn interrupt_all(inner: &Inner, peer: PeerId) {
+    let ids: Vec<String> = {
+        let outgoing = inner.outgoing.borrow();
+        let incoming = inner.incoming.borrow();
+        outgoing
+            .values()
+            .map(|o| &o.view)
+            .chain(incoming.values().map(|i| &i.view))
+            .filter(|v| {
+                v.peer == peer
+                    && matches!(v.state, TransferState::Sending | TransferState::Receiving)
+            })
+            .map(|v| v.id.clone())
+            .collect()
+    };
+    for id in ids {
+        interrupt(inner, &id, LINK_LOST);
     }
 }
 

@@ -64,10 +64,10 @@ impl Outgoing {
     }
 
     pub fn interrupt(&mut self, why: &str) -> Option<TransferView> {
-        if !matches!(
-            self.view.state,
-            TransferState::Sending | TransferState::Done
-        ) {
+        // Once every byte is sent, the receiver closing the channel is the
+        // normal end (its verdict follows on the control channel); if bytes
+        // were lost, it resumes from its offset and `accepted` takes it.
+        if self.view.state != TransferState::Sending {
             return None;
         }
         self.stop();
