@@ -30,3 +30,8 @@ echo
 echo "== connection setup (10 runs) =="
 cargo build -q -p peerlink-e2e --example setup_bench
 target/debug/examples/setup_bench
+
+echo
+echo "== file throughput (3 runs each, 256 MiB) =="
+cargo build -q -p peerlink-e2e --example transfer_bench
+target/debug/examples/transfer_bench

@@ -65,10 +65,13 @@ impl Harness {
 
         let port = free_port();
         let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        // Its own process group: the browsers it launches join it, and Drop
+        // kills the whole group, so no browser outlives a failed test.
         let driver = Command::new(&driver_bin)
             .arg(format!("--port={port}"))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
+            .process_group(0)
             .kill_on_drop(true)
             .spawn()
             .unwrap_or_else(|err| {
@@ -130,10 +133,23 @@ impl Harness {
     }
 }
 
+impl Harness {
+    /// The process group of chromedriver and every browser it started.
+    pub fn browser_process_group(&self) -> Option<i32> {
+        self._driver.id().map(|pid| pid as i32)
+    }
+}
+
 impl Drop for Harness {
     fn drop(&mut self) {
         if let Some(stop) = self.relay_stop.take() {
             let _ = stop.send(());
+        }
+        if let Some(group) = self.browser_process_group() {
+            // SAFETY: kill(2) with a negative pid signals that process group only.
+            unsafe {
+                libc::kill(-group, libc::SIGKILL);
+            }
         }
     }
 }

@@ -125,7 +125,9 @@ fn TransferRow(
         <li class="transfer" data-testid="transfer" data-state=move || state().as_str()
             data-direction=move || if receiving() { "receive" } else { "send" }
             data-resumable=move || view.get().is_some_and(|t| t.resumable).to_string()
-            data-sha256=move || view.get().filter(|t| t.state == TransferState::Verified).and_then(|t| t.sha256)>
+            data-sha256=move || view.get().filter(|t| t.state == TransferState::Verified).and_then(|t| t.sha256)
+            data-started-ms=get(|t| format!("{:.0}", t.started_ms))
+            data-updated-ms=get(|t| format!("{:.0}", t.updated_ms))>
             <div class="transfer-head">
                 <span class="file-name">{get(|t| t.name.clone())}</span>
                 <span class="file-size">{get(|t| human_bytes(t.size as f64))}</span>

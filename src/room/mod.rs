@@ -95,7 +95,14 @@ struct Entry {
     connected_once: bool,
     /// Connect timeout before the first connection; failure grace after.
     timer: Option<Timeout>,
+    /// When our control channel to this peer opened (ms since the epoch).
+    control_open_at: Option<f64>,
 }
+
+/// Relay signals are still taken this long after the control channel opens:
+/// the peer switches to in-band at its own moment, and a signal it sent
+/// through the relay just before must not be lost in the crossing.
+const IN_BAND_GRACE_MS: f64 = 1_500.0;
 
 struct Inner {
     options: RoomOptions,
@@ -357,10 +364,16 @@ fn on_presence_event(inner: &Rc<Inner>, event: PresenceEvent) {
                 .borrow()
                 .get(&from)
                 .map(|e| e.session.clone());
+            let settled = inner
+                .sessions
+                .borrow()
+                .get(&from)
+                .and_then(|e| e.control_open_at)
+                .is_some_and(|at| now_ms() - at > IN_BAND_GRACE_MS);
             match session {
                 // A live link negotiates over its own channel: whatever the
                 // relay claims this peer said is not from them.
-                Some(session) if session.negotiates_in_band() => inner
+                Some(session) if settled && session.negotiates_in_band() => inner
                     .ignored_relay_signals
                     .set(inner.ignored_relay_signals.get() + 1),
                 Some(session) => session.handle_signal(signal),
@@ -404,6 +417,7 @@ fn open_session(inner: &Rc<Inner>, id: PeerId, name: String) {
             session,
             connected_once: false,
             timer: Some(timer),
+            control_open_at: None,
         },
     );
     emit(inner, RoomEvent::PeerJoined { id, name });
@@ -505,7 +519,12 @@ fn on_peer_event(inner: &Rc<Inner>, id: PeerId, event: PeerEvent) {
                 let _ = performance.mark(&format!("peerlink:chat-open:{id}"));
             }
         }
-        PeerEvent::ChannelOpen(_) | PeerEvent::ChannelClosed(_) | PeerEvent::IceState(_) => {}
+        PeerEvent::ChannelOpen(ChannelKind::Control) => {
+            if let Some(entry) = inner.sessions.borrow_mut().get_mut(&id) {
+                entry.control_open_at.get_or_insert(now_ms());
+            }
+        }
+        PeerEvent::ChannelClosed(_) | PeerEvent::IceState(_) => {}
     }
 }
 

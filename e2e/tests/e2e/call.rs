@@ -181,6 +181,9 @@ async fn forged_signaling_leaves_a_connected_pair_connected() {
         b[1].goto(&b_url).await.expect("opens");
         let bob = PeerId::parse(&wait_connected(&b[0], 1, "alice sees bob").await[0]).expect("bob's id");
         let alice = PeerId::parse(&wait_connected(&b[1], 1, "bob sees alice").await[0]).expect("alice's id");
+        // Past the 1.5 s in which the relay is still heard after the control
+        // channel opens (IN_BAND_GRACE_MS): from here on the pair is settled.
+        tokio::time::sleep(Duration::from_secs(2)).await;
 
         let mut frames = Vec::new();
         // A bye in each one's name, with sequence numbers far ahead.

@@ -53,7 +53,7 @@ pub struct SendOptions {
 impl Default for SendOptions {
     fn default() -> Self {
         SendOptions {
-            chunk_bytes: 64 * 1024,
+            chunk_bytes: 256 * 1024,
             high_water: 8 * 1024 * 1024,
             low_water: 2 * 1024 * 1024,
             flip_byte_at: None,
@@ -168,11 +168,20 @@ impl Transfers {
             .get(id)
             .map(|o| o.view.peer)
             .or_else(|| self.inner.incoming.borrow().get(id).map(|i| i.view.peer));
+        // Declining an offer is a reject; anything later is a cancel.
+        let declining = self
+            .inner
+            .incoming
+            .borrow()
+            .get(id)
+            .is_some_and(|i| i.view.state == TransferState::Offered);
         if let Some(peer) = peer {
-            let _ = self
-                .inner
-                .link
-                .send_control(peer, &ChannelMessage::FileCancel { id: id.to_string() });
+            let message = if declining {
+                ChannelMessage::FileReject { id: id.to_string() }
+            } else {
+                ChannelMessage::FileCancel { id: id.to_string() }
+            };
+            let _ = self.inner.link.send_control(peer, &message);
         }
         end(&self.inner, id, TransferState::Cancelled, None);
     }

@@ -17,6 +17,8 @@ use super::{end, interrupt, Inner, TransferState, TransferView};
 use crate::browser::{js_error_name, now_ms, Notify};
 use crate::rtc::{Channel, ChannelEvent};
 
+/// Bytes read from the file per async read.
+const READ_BLOCK: usize = 1024 * 1024;
 /// Progress is reported at most this often (ms).
 const PROGRESS_EVERY_MS: f64 = 100.0;
 
@@ -194,17 +196,25 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-async fn read_slice(file: &File, start: u64, end: u64) -> Result<js_sys::Uint8Array, String> {
+/// Starts reading `[start, end)` of the file now (the browser works on it
+/// while we do other things); `finish_read` collects the bytes.
+fn start_read(file: &File, start: u64, end: u64) -> Result<JsFuture, String> {
     let blob = file
         .slice_with_f64_and_f64(start as f64, end as f64)
         .map_err(|e| js_error_name(&e))?;
-    let buffer = JsFuture::from(blob.array_buffer())
-        .await
-        .map_err(|e| js_error_name(&e))?;
+    Ok(JsFuture::from(blob.array_buffer()))
+}
+
+async fn finish_read(read: Result<JsFuture, String>) -> Result<js_sys::Uint8Array, String> {
+    let buffer = read?.await.map_err(|e| js_error_name(&e))?;
     let buffer: js_sys::ArrayBuffer = buffer
         .dyn_into()
         .map_err(|_| "not an ArrayBuffer".to_string())?;
     Ok(js_sys::Uint8Array::new(&buffer))
+}
+
+async fn read_slice(file: &File, start: u64, end: u64) -> Result<js_sys::Uint8Array, String> {
+    finish_read(start_read(file, start, end)).await
 }
 
 async fn pump(inner: Rc<Inner>, id: String, generation: u64, offset: u64) {
@@ -264,44 +274,56 @@ async fn pump(inner: Rc<Inner>, id: String, generation: u64, offset: u64) {
         }
     }
 
+    // Read big, send small: one async Blob read per READ_BLOCK (the next one
+    // already in flight while this one is hashed and sent) instead of one
+    // per chunk; the scratch buffer for hashing is one block, reused.
+    let block = READ_BLOCK.max(chunk) as u64;
+    let mut block_scratch = vec![0u8; block as usize];
+    let mut next = Some(start_read(&file, pos, (pos + block).min(size)));
     while pos < size {
-        while channel.buffered_amount() > high {
-            low.notified().await;
-            if !alive() {
-                return;
-            }
-        }
-        if !alive() {
-            return;
-        }
-        let end = (pos + chunk as u64).min(size);
-        let bytes = match read_slice(&file, pos, end).await {
+        let Some(reading) = next.take() else { break };
+        let bytes = match finish_read(reading).await {
             Ok(bytes) => bytes,
             Err(err) => return end_failed(&inner, &id, &format!("cannot read the file: {err}")),
         };
         if !alive() {
             return;
         }
+        let block_end = (pos + block).min(size);
         let len = bytes.length() as usize;
-        if len as u64 != end - pos {
+        if len as u64 != block_end - pos {
             return end_failed(&inner, &id, "the file changed while it was being sent");
         }
-        bytes.copy_to(&mut scratch[..len]);
-        hasher.update(&scratch[..len]);
+        if block_end < size {
+            next = Some(start_read(&file, block_end, (block_end + block).min(size)));
+        }
+        bytes.copy_to(&mut block_scratch[..len]);
+        hasher.update(&block_scratch[..len]);
         if let Some(at) = inner
             .send_options
             .flip_byte_at
-            .filter(|at| (pos..end).contains(at))
+            .filter(|at| (pos..block_end).contains(at))
         {
             let i = (at - pos) as u32;
             bytes.set_index(i, bytes.get_index(i) ^ 0xff);
         }
-        if let Err(err) = channel.send_js_bytes(&bytes) {
-            interrupt(&inner, &id, &format!("sending failed: {err}"));
-            return;
+        let mut sent = 0u32;
+        while (sent as usize) < len {
+            while channel.buffered_amount() > high {
+                low.notified().await;
+                if !alive() {
+                    return;
+                }
+            }
+            let piece_end = (sent + chunk as u32).min(len as u32);
+            if let Err(err) = channel.send_js_bytes(&bytes.subarray(sent, piece_end)) {
+                interrupt(&inner, &id, &format!("sending failed: {err}"));
+                return;
+            }
+            sent = piece_end;
+            report(&inner, &id, pos + u64::from(sent));
         }
-        pos = end;
-        report(&inner, &id, pos);
+        pos = block_end;
     }
 
     let sha256 = hex(&hasher.finalize());

@@ -1,0 +1,274 @@
+//! `make bench` file throughput: a 256 MiB file between two headless Chromium
+//! tabs over loopback, through peerlink (release build, SHA-256 on both
+//! sides) and through a minimal plain-JavaScript sender/receiver (`bench/`,
+//! same chunk size and bufferedAmount marks, no hashing), in the same run.
+//! Prints MB/s for each, the ratio peerlink/JS, and the peak RSS of all
+//! browser processes and the receiving tab's JS heap during each transfer.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use peerlink_e2e::page::wait_connected;
+use peerlink_e2e::thirtyfour::prelude::*;
+use peerlink_e2e::{eventually, Harness};
+use peerlink_relay::{Config, Relay};
+
+const SIZE: u64 = 256 * 1024 * 1024;
+const RUNS: usize = 3;
+fn runs() -> usize {
+    std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(RUNS)
+}
+// Keep in step with peerlink's SendOptions::default().
+const CHUNK: u32 = 256 * 1024;
+const HIGH: u32 = 8 * 1024 * 1024;
+const LOW: u32 = 2 * 1024 * 1024;
+
+fn now_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
+}
+
+/// Total RSS (KiB) of the browser processes in our chromedriver's process group.
+fn browser_rss_kib(group: i32) -> u64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .chars()
+                .all(|c| c.is_ascii_digit())
+        })
+        .filter(|e| {
+            // Field 5 of /proc/PID/stat is the process group (after "(comm)").
+            std::fs::read_to_string(e.path().join("stat"))
+                .ok()
+                .and_then(|stat| {
+                    stat.rsplit_once(')')?
+                        .1
+                        .split_whitespace()
+                        .nth(2)?
+                        .parse::<i32>()
+                        .ok()
+                })
+                == Some(group)
+        })
+        .filter(|e| {
+            std::fs::read_to_string(e.path().join("comm"))
+                .is_ok_and(|c| c.trim().starts_with("chromium"))
+        })
+        .filter_map(|e| {
+            let status = std::fs::read_to_string(e.path().join("status")).ok()?;
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))?
+                .split_whitespace()
+                .nth(1)?
+                .parse::<u64>()
+                .ok()
+        })
+        .sum()
+}
+
+/// Samples browser RSS and the receiver's JS heap until stopped; returns the peaks.
+struct Sampler {
+    stop: Arc<AtomicBool>,
+    rss: Arc<AtomicU64>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Sampler {
+    fn start(group: i32) -> Sampler {
+        let stop = Arc::new(AtomicBool::new(false));
+        let rss = Arc::new(AtomicU64::new(0));
+        let (s, r) = (stop.clone(), rss.clone());
+        let task = tokio::spawn(async move {
+            while !s.load(Ordering::Relaxed) {
+                r.fetch_max(browser_rss_kib(group), Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        });
+        Sampler { stop, rss, task }
+    }
+
+    async fn finish(self) -> u64 {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.task.await;
+        self.rss.load(Ordering::Relaxed)
+    }
+}
+
+async fn js_heap_mib(driver: &WebDriver) -> f64 {
+    let js = "return performance.memory ? performance.memory.usedJSHeapSize : 0;";
+    driver
+        .execute(js, Vec::new())
+        .await
+        .ok()
+        .and_then(|v| v.json().as_f64())
+        .unwrap_or(0.0)
+        / 1048576.0
+}
+
+async fn peerlink_run(harness: &Harness, run: usize, path: &str) -> (f64, u64, f64) {
+    let sender = harness.browser().await;
+    let receiver = harness.browser().await;
+    let room = format!("throughput-{run}-{}", std::process::id());
+    let _ = receiver
+        .goto(harness.room_url(&room, "name=recv&media=none"))
+        .await;
+    let _ = sender
+        .goto(harness.room_url(&room, "name=send&media=none"))
+        .await;
+    wait_connected(&sender, 1, "sender connected").await;
+    wait_connected(&receiver, 1, "receiver connected").await;
+    let input = sender
+        .find(By::Css("[data-testid=file-input]"))
+        .await
+        .expect("file input");
+    input.send_keys(path).await.expect("pick the file");
+    let accept = eventually("the offer", Duration::from_secs(30), || async {
+        receiver
+            .find(By::Css("[data-testid=transfer-accept]"))
+            .await
+            .ok()
+    })
+    .await;
+    let sampler = Sampler::start(harness.browser_process_group().unwrap_or(0));
+    let mut heap: f64 = 0.0;
+    let start = Instant::now();
+    accept.click().await.expect("accept");
+    let secs = loop {
+        let value = receiver
+            .execute(
+                "const t = document.querySelector('[data-testid=transfer]'); \
+                 return t ? [t.dataset.state, Number(t.dataset.startedMs), Number(t.dataset.updatedMs)] : null;",
+                Vec::new(),
+            )
+            .await
+            .ok()
+            .map(|v| v.json().clone())
+            .unwrap_or_default();
+        let state = value[0].as_str().unwrap_or_default().to_string();
+        if state == "verified" {
+            // In-page times: accepted → verified, as the receiver's page saw them.
+            break (value[2].as_f64().unwrap_or(0.0) - value[1].as_f64().unwrap_or(0.0)) / 1000.0;
+        }
+        assert!(
+            state != "failed" && start.elapsed() < Duration::from_secs(600),
+            "peerlink transfer ended {state:?}"
+        );
+        heap = heap.max(js_heap_mib(&receiver).await);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let rss = sampler.finish().await;
+    let _ = sender.quit().await;
+    let _ = receiver.quit().await;
+    (SIZE as f64 / 1e6 / secs, rss, heap)
+}
+
+async fn js_run(
+    harness: &Harness,
+    bench_addr: std::net::SocketAddr,
+    run: usize,
+    path: &str,
+) -> (f64, u64, f64) {
+    let sender = harness.browser().await;
+    let receiver = harness.browser().await;
+    let query = format!(
+        "room={run}-{}&chunk={CHUNK}&high={HIGH}&low={LOW}",
+        std::process::id()
+    );
+    let _ = receiver
+        .goto(format!("http://{bench_addr}/?role=recv&{query}"))
+        .await;
+    let _ = sender
+        .goto(format!("http://{bench_addr}/?role=send&{query}"))
+        .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let sampler = Sampler::start(harness.browser_process_group().unwrap_or(0));
+    let mut heap: f64 = 0.0;
+    let input = sender.find(By::Css("#file")).await.expect("file input");
+    input.send_keys(path).await.expect("pick the file");
+    let picked = now_ms();
+    let result = loop {
+        let value = receiver
+            .execute("return window.result || null;", Vec::new())
+            .await
+            .ok()
+            .map(|v| v.json().clone());
+        if let Some(result) = value.filter(|v| !v.is_null()) {
+            break result;
+        }
+        assert!(
+            now_ms() - picked < 600_000.0,
+            "the JS transfer did not finish"
+        );
+        heap = heap.max(js_heap_mib(&receiver).await);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let rss = sampler.finish().await;
+    let bytes = result["bytes"].as_f64().unwrap_or(0.0);
+    let ms = result["end"].as_f64().unwrap_or(0.0) - result["start"].as_f64().unwrap_or(0.0);
+    assert_eq!(bytes as u64, SIZE, "the JS receiver got every byte");
+    let _ = sender.quit().await;
+    let _ = receiver.quit().await;
+    (bytes / 1e6 / (ms / 1000.0), rss, heap)
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(|a, b| a.total_cmp(b));
+    values[values.len() / 2]
+}
+
+#[tokio::main]
+async fn main() {
+    let harness = Harness::start().await;
+    let bench_dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../bench");
+    let mut config = Config::with_listen("127.0.0.1:0".parse().expect("address"));
+    config.serve = Some(bench_dir);
+    let relay = Relay::bind(config).await.expect("bench relay");
+    let bench_addr = relay.local_addr().expect("address");
+    tokio::spawn(relay.serve_until(std::future::pending()));
+
+    let path = std::env::temp_dir().join(format!("peerlink-bench-{}.bin", std::process::id()));
+    std::fs::File::create(&path)
+        .and_then(|f| f.set_len(SIZE))
+        .expect("the 256 MiB file");
+    let path = path.to_string_lossy().to_string();
+
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    let (mut ours_rss, mut theirs_rss, mut ours_heap, mut theirs_heap) = (0, 0, 0.0f64, 0.0f64);
+    for run in 0..runs() {
+        let (mbs, rss, heap) = js_run(&harness, bench_addr, run, &path).await;
+        println!("  run {}: plain JS  {mbs:7.1} MB/s   both tabs' browsers peak RSS {:6.0} MiB   receiver JS heap {heap:5.1} MiB", run + 1, rss as f64 / 1024.0);
+        theirs.push(mbs);
+        theirs_rss = theirs_rss.max(rss);
+        theirs_heap = theirs_heap.max(heap);
+        let (mbs, rss, heap) = peerlink_run(&harness, run, &path).await;
+        println!("  run {}: peerlink  {mbs:7.1} MB/s   both tabs' browsers peak RSS {:6.0} MiB   receiver JS heap {heap:5.1} MiB", run + 1, rss as f64 / 1024.0);
+        ours.push(mbs);
+        ours_rss = ours_rss.max(rss);
+        ours_heap = ours_heap.max(heap);
+    }
+    let _ = std::fs::remove_file(&path);
+    let (ours, theirs) = (median(ours), median(theirs));
+    println!("== file throughput: 256 MiB, two headless Chromium tabs, loopback, chunk {} KiB, marks {}/{} MiB ==", CHUNK / 1024, HIGH >> 20, LOW >> 20);
+    println!(
+        "  peerlink (SHA-256 both sides)  {ours:7.1} MB/s  (median of {})",
+        runs()
+    );
+    println!(
+        "  plain JavaScript (no hashing)  {theirs:7.1} MB/s  (median of {})",
+        runs()
+    );
+    println!("  ratio peerlink/JS              {:7.2}", ours / theirs);
+    println!("  peak RSS of all browser processes: peerlink {:.0} MiB, JS {:.0} MiB; receiver JS heap peak: peerlink {ours_heap:.1} MiB, JS {theirs_heap:.1} MiB", ours_rss as f64 / 1024.0, theirs_rss as f64 / 1024.0);
+}
