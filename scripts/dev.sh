@@ -17,6 +17,7 @@ stop() {
   kill "$relay_pid" 2>/dev/null
   wait 2>/dev/null
   echo "stopped relay and trunk"
+  exit 0
 }
 trap stop INT TERM EXIT
 wait_for_port 8787 || { echo "the relay did not start"; exit 1; }

@@ -120,6 +120,7 @@ pub enum Msg {
     TransferDone,
     TransferFailed,
     TransferCancelled,
+    SendFileTo,
 }
 
 /// The text of `msg` in `lang`.
@@ -280,5 +281,7 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
         (Lang::Zh, TransferFailed) => "失败",
         (Lang::En, TransferCancelled) => "cancelled",
         (Lang::Zh, TransferCancelled) => "已取消",
+        (Lang::En, SendFileTo) => "Send a file to this person",
+        (Lang::Zh, SendFileTo) => "发送文件给此人",
     }
 }

@@ -56,6 +56,7 @@ pub fn CallView(
         media,
     );
     let transfers = use_transfers(room);
+    provide_context(transfers);
     if let Some(err) = ice_error {
         room.notify(Notice::BadIce(err));
     }

@@ -10,7 +10,7 @@ use crate::hooks::{UseRoomReturn, UseTransfersReturn};
 use crate::i18n::Msg;
 use crate::rtc::transfer::{Direction, TransferState, TransferView};
 
-fn files_of(list: Option<FileList>) -> Vec<File> {
+pub fn files_of(list: Option<FileList>) -> Vec<File> {
     let Some(list) = list else { return Vec::new() };
     (0..list.length()).filter_map(|i| list.item(i)).collect()
 }
@@ -126,6 +126,7 @@ fn TransferRow(
             data-direction=move || if receiving() { "receive" } else { "send" }
             data-resumable=move || view.get().is_some_and(|t| t.resumable).to_string()
             data-sha256=move || view.get().filter(|t| t.state == TransferState::Verified).and_then(|t| t.sha256)
+            data-storage=move || view.get().and_then(|t| t.storage)
             data-started-ms=get(|t| format!("{:.0}", t.started_ms))
             data-updated-ms=get(|t| format!("{:.0}", t.updated_ms))>
             <div class="transfer-head">

@@ -50,6 +50,7 @@ pub fn PeerTile(id: PeerId, room: UseRoomReturn) -> impl IntoView {
                     <span class="tile-label">{move || format!("{} · {}", name(), i18n.t(Msg::Screen)())}</span>
                 </div>
             </For>
+            <SendFileTo id=id/>
             <Diagnostics id=id room=room/>
         </article>
     }
@@ -93,5 +94,26 @@ fn StatsTable(id: PeerId, room: UseRoomReturn) -> impl IntoView {
                 format!("{kind} ({} ↔ {})", s.local_candidate_type.unwrap_or_default(), s.remote_candidate_type.unwrap_or_default())
             }).unwrap_or_else(|| "…".into())}</dd>
         </dl>
+    }
+}
+
+/// A file picker that sends only to this peer.
+#[component]
+fn SendFileTo(id: PeerId) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let transfers = use_context::<crate::hooks::UseTransfersReturn>();
+    view! {
+        <Show when=move || transfers.is_some()>
+            <label class="send-to">
+                {i18n.t(Msg::SendFileTo)}
+                <input type="file" multiple=true on:change=move |ev| {
+                    let input: web_sys::HtmlInputElement = event_target(&ev);
+                    if let Some(transfers) = transfers {
+                        transfers.send_files_to(id, super::files::files_of(input.files()));
+                    }
+                    input.set_value("");
+                }/>
+            </label>
+        </Show>
     }
 }

@@ -67,6 +67,17 @@ impl UseTransfersReturn {
         offered
     }
 
+    /// Offers each file to one peer.
+    pub fn send_files_to(&self, peer: PeerId, files: Vec<File>) -> usize {
+        let Some(transfers) = self.transfers.get_value() else {
+            return 0;
+        };
+        files
+            .into_iter()
+            .filter(|file| transfers.offer(peer, Clone::clone(file)).is_ok())
+            .count()
+    }
+
     pub fn accept(&self, id: &str) {
         if let Some(transfers) = self.transfers.get_value() {
             transfers.accept(id);

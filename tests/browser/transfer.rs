@@ -192,6 +192,11 @@ async fn thirty_two_mib_arrive_with_a_matching_sha256() {
             .is_some_and(|u| u.starts_with("blob:")),
         "a download URL"
     );
+    assert_eq!(
+        received.storage,
+        Some("opfs"),
+        "a large file is kept in the origin private file system"
+    );
     assert_eq!(sender.view(&id).and_then(|v| v.sha256), Some(expected));
 }
 
@@ -256,6 +261,11 @@ async fn a_corrupted_chunk_is_detected_and_the_data_discarded() {
     })
     .await;
     let got = receiver.view(&id).expect("view");
+    assert_eq!(
+        got.storage,
+        Some("blob"),
+        "a small file is kept as Blob parts"
+    );
     assert!(
         got.error.as_deref().is_some_and(|e| e.contains("corrupt")),
         "{:?}",

@@ -120,6 +120,11 @@ async fn a_64_mib_file_arrives_verified_with_the_right_hash() {
         )
         .await;
         assert_eq!(sha, expected, "the receiver's SHA-256 is the file's");
+        assert_eq!(
+            transfer_attr(&receiver, "data-storage").await.as_deref(),
+            Some("opfs"),
+            "kept in OPFS while it arrived"
+        );
         eventually(
             "the sender sees it verified",
             Duration::from_secs(20),
@@ -203,4 +208,59 @@ async fn closing_the_senders_browser_mid_transfer_leaves_a_resumable_failure() {
     let _ = receiver.quit().await;
     let _ = std::fs::remove_file(&path);
     outcome.expect("the vanishing-sender test ran");
+}
+
+#[tokio::test]
+async fn a_file_sent_from_a_peers_tile_goes_to_that_peer_only() {
+    let harness = Harness::start().await;
+    let (path, expected) = make_file("just-for-bo.bin", 1024 * 1024);
+    let browsers = [
+        harness.browser().await,
+        harness.browser().await,
+        harness.browser().await,
+    ];
+    let outcome = async {
+        for (browser, name) in browsers.iter().zip(["al", "bo", "cy"]) {
+            browser
+                .goto(harness.room_url("one-to-one", &format!("name={name}&media=none")))
+                .await?;
+        }
+        for browser in &browsers {
+            wait_connected(browser, 2, "a mesh of three").await;
+        }
+        // Bo's id is the one al and cy both see and bo does not.
+        let al_sees = wait_connected(&browsers[0], 2, "al's view").await;
+        let bo_sees = wait_connected(&browsers[1], 2, "bo's view").await;
+        let cy_sees = wait_connected(&browsers[2], 2, "cy's view").await;
+        let bo = al_sees
+            .iter()
+            .find(|id| cy_sees.contains(id) && !bo_sees.contains(id))
+            .cloned()
+            .expect("bo's id");
+        let input = browsers[0]
+            .find(By::Css(format!(
+                "[data-testid=peer][data-peer-id='{bo}'] input[type=file]"
+            )))
+            .await?;
+        input.send_keys(path.to_string_lossy()).await?;
+        accept(&browsers[1]).await;
+        let sha = eventually("bo verifies the file", Duration::from_secs(30), || async {
+            (transfer_attr(&browsers[1], "data-state").await.as_deref() == Some("verified"))
+                .then_some(())?;
+            transfer_attr(&browsers[1], "data-sha256").await
+        })
+        .await;
+        assert_eq!(sha, expected);
+        let cy_transfers = browsers[2]
+            .find_all(By::Css("[data-testid=transfer]"))
+            .await?;
+        assert!(cy_transfers.is_empty(), "cy was not offered bo's file");
+        WebDriverResult::Ok(())
+    }
+    .await;
+    for browser in browsers {
+        let _ = browser.quit().await;
+    }
+    let _ = std::fs::remove_file(&path);
+    outcome.expect("the one-to-one file test ran");
 }

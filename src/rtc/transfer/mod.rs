@@ -7,6 +7,7 @@
 
 mod receive;
 mod send;
+mod store;
 mod view;
 
 use std::cell::RefCell;
@@ -17,6 +18,7 @@ use peerlink_protocol::{sanitize_file_name, ChannelMessage, FileOffer, PeerId};
 use web_sys::{File, RtcDataChannel};
 
 use crate::browser::{now_ms, random_bytes, Timeout};
+pub use store::OPFS_MIN_BYTES;
 pub use view::{Direction, TransferState, TransferView};
 
 use receive::Incoming;
@@ -140,6 +142,7 @@ impl Transfers {
             resumable: false,
             sha256: None,
             url: None,
+            storage: None,
             started_ms: now_ms(),
             updated_ms: now_ms(),
         };

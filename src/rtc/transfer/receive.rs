@@ -8,8 +8,10 @@ use std::rc::Rc;
 use peerlink_protocol::limits::MAX_CHUNK_BYTES;
 use peerlink_protocol::{ChannelMessage, FileOffer, PeerId};
 use sha2::{Digest, Sha256};
-use web_sys::{Blob, BlobPropertyBag, RtcDataChannel, Url};
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{RtcDataChannel, Url};
 
+use super::store::Store;
 use super::{clean_name, end, interrupt, Direction, Inner, TransferState, TransferView};
 use crate::browser::now_ms;
 use crate::rtc::{Channel, ChannelEvent};
@@ -22,11 +24,8 @@ pub(crate) struct Incoming {
     pub view: TransferView,
     hasher: Sha256,
     scratch: Vec<u8>,
-    /// ArrayBuffers not yet handed to Blob storage.
-    batch: js_sys::Array,
-    batch_bytes: usize,
-    /// Blob parts received so far.
-    parts: js_sys::Array,
+    /// Where the bytes go (OPFS or Blob parts); taken when finished.
+    store: Option<Store>,
     expected: Option<String>,
     channel: Option<Channel>,
     last_report: f64,
@@ -34,9 +33,9 @@ pub(crate) struct Incoming {
 
 impl Incoming {
     fn discard(&mut self) {
-        self.batch = js_sys::Array::new();
-        self.batch_bytes = 0;
-        self.parts = js_sys::Array::new();
+        if let Some(store) = self.store.take() {
+            store.discard();
+        }
         self.channel = None;
     }
 
@@ -68,18 +67,6 @@ impl Incoming {
         self.view.error = Some(why.to_string());
         self.view.updated_ms = now_ms();
         Some(self.view.clone())
-    }
-
-    fn flush_batch(&mut self) -> Result<(), String> {
-        if self.batch_bytes == 0 {
-            return Ok(());
-        }
-        let blob = Blob::new_with_buffer_source_sequence(&self.batch)
-            .map_err(|e| crate::browser::js_error_name(&e))?;
-        self.parts.push(&blob);
-        self.batch = js_sys::Array::new();
-        self.batch_bytes = 0;
-        Ok(())
     }
 }
 
@@ -117,9 +104,13 @@ pub(crate) fn offered(inner: &Inner, peer: PeerId, offer: FileOffer) {
         resumable: false,
         sha256: None,
         url: None,
+        storage: None,
         started_ms: now_ms(),
         updated_ms: now_ms(),
     };
+    let store = Store::for_size(offer.size, &offer.id, inner.receive_options.batch_bytes);
+    let mut view = view;
+    view.storage = Some(store.kind());
     inner.update(&view);
     inner.incoming.borrow_mut().insert(
         offer.id,
@@ -127,9 +118,7 @@ pub(crate) fn offered(inner: &Inner, peer: PeerId, offer: FileOffer) {
             view,
             hasher: Sha256::new(),
             scratch: Vec::new(),
-            batch: js_sys::Array::new(),
-            batch_bytes: 0,
-            parts: js_sys::Array::new(),
+            store: Some(store),
             expected: None,
             channel: None,
             last_report: 0.0,
@@ -224,7 +213,7 @@ fn fail(inner: &Inner, id: &str, why: &str) {
     }
 }
 
-fn on_chunk(inner: &Inner, id: &str, buffer: js_sys::ArrayBuffer) {
+fn on_chunk(inner: &Rc<Inner>, id: &str, buffer: js_sys::ArrayBuffer) {
     let len = buffer.byte_length() as usize;
     let outcome = {
         let mut incoming = inner.incoming.borrow_mut();
@@ -235,26 +224,23 @@ fn on_chunk(inner: &Inner, id: &str, buffer: js_sys::ArrayBuffer) {
             return;
         }
         if len > MAX_CHUNK_BYTES {
-            Err("a chunk was larger than the protocol allows")
+            Err("a chunk was larger than the protocol allows".to_string())
         } else if transfer.view.transferred + len as u64 > transfer.view.size {
-            Err("the sender sent more bytes than it announced")
+            Err("the sender sent more bytes than it announced".to_string())
         } else {
             if transfer.scratch.len() < len {
                 transfer.scratch.resize(len, 0);
             }
             js_sys::Uint8Array::new(&buffer).copy_to(&mut transfer.scratch[..len]);
             transfer.hasher.update(&transfer.scratch[..len]);
-            transfer.batch.push(&buffer);
-            transfer.batch_bytes += len;
             transfer.view.transferred += len as u64;
             transfer.view.updated_ms = now_ms();
-            let flushed = if transfer.batch_bytes >= inner.receive_options.batch_bytes {
-                transfer.flush_batch()
-            } else {
-                Ok(())
+            let stored = match transfer.store.as_mut() {
+                Some(store) => store.push(buffer),
+                None => Err("no storage for this transfer".to_string()),
             };
-            match flushed {
-                Err(_) => Err("the browser refused to store the file"),
+            match stored {
+                Err(err) => Err(format!("the browser refused to store the file: {err}")),
                 Ok(()) => {
                     let due = transfer.view.updated_ms - transfer.last_report >= PROGRESS_EVERY_MS;
                     if due {
@@ -269,7 +255,7 @@ fn on_chunk(inner: &Inner, id: &str, buffer: js_sys::ArrayBuffer) {
         }
     };
     match outcome {
-        Err(why) => fail(inner, id, why),
+        Err(why) => fail(inner, id, &why),
         Ok((report, complete)) => {
             if let Some(view) = report {
                 inner.update(&view);
@@ -282,7 +268,7 @@ fn on_chunk(inner: &Inner, id: &str, buffer: js_sys::ArrayBuffer) {
 }
 
 /// `file-done`: the sender's hash. Verification waits for every byte.
-pub(crate) fn done(inner: &Inner, peer: PeerId, id: &str, sha256: String) {
+pub(crate) fn done(inner: &Rc<Inner>, peer: PeerId, id: &str, sha256: String) {
     let complete = {
         let mut incoming = inner.incoming.borrow_mut();
         let Some(transfer) = incoming.get_mut(id) else {
@@ -299,8 +285,8 @@ pub(crate) fn done(inner: &Inner, peer: PeerId, id: &str, sha256: String) {
     }
 }
 
-fn verify(inner: &Inner, id: &str) {
-    let outcome = {
+fn verify(inner: &Rc<Inner>, id: &str) {
+    let checked = {
         let mut incoming = inner.incoming.borrow_mut();
         let Some(transfer) = incoming.get_mut(id) else {
             return;
@@ -308,7 +294,7 @@ fn verify(inner: &Inner, id: &str) {
         let Some(expected) = transfer.expected.clone() else {
             return;
         };
-        if transfer.view.transferred != transfer.view.size {
+        if transfer.view.transferred != transfer.view.size || transfer.store.is_none() {
             return;
         }
         let actual: String = transfer
@@ -318,40 +304,48 @@ fn verify(inner: &Inner, id: &str) {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        if actual != expected {
-            None
+        if actual == expected {
+            // Finishing may be async (OPFS flushes and closes): take the store.
+            Ok((
+                actual,
+                transfer.store.take(),
+                transfer.view.mime.clone(),
+                transfer.view.peer,
+            ))
         } else {
-            let url = transfer.flush_batch().ok().and_then(|()| {
-                let options = BlobPropertyBag::new();
-                options.set_type(&transfer.view.mime);
-                let file =
-                    Blob::new_with_blob_sequence_and_options(&transfer.parts, &options).ok()?;
-                Url::create_object_url_with_blob(&file).ok()
-            });
-            transfer.parts = js_sys::Array::new();
-            transfer.view.sha256 = Some(actual);
-            transfer.view.url = url;
-            Some(transfer.view.peer)
+            Err(())
         }
     };
-    match outcome {
-        Some(peer) => {
-            let view = inner
-                .incoming
-                .borrow_mut()
-                .get_mut(id)
-                .map(|t| t.finish(TransferState::Verified, None));
-            if let Some(view) = view {
-                inner.update(&view);
-            }
-            let _ = inner
-                .link
-                .send_control(peer, &ChannelMessage::FileOk { id: id.to_string() });
-        }
-        None => fail(
+    let Ok((actual, Some(store), mime, peer)) = checked else {
+        return fail(
             inner,
             id,
             "corrupt: the SHA-256 of the received bytes does not match; the data was discarded",
-        ),
-    }
+        );
+    };
+    let inner = inner.clone();
+    let id = id.to_string();
+    spawn_local(async move {
+        match store.finish(&mime).await {
+            Ok(url) => {
+                let view = inner.incoming.borrow_mut().get_mut(&id).map(|t| {
+                    t.view.sha256 = Some(actual);
+                    t.view.url = Some(url);
+                    t.finish(TransferState::Verified, None)
+                });
+                if let Some(view) = view {
+                    inner.update(&view);
+                }
+                let _ = inner
+                    .link
+                    .send_control(peer, &ChannelMessage::FileOk { id: id.clone() });
+            }
+            Err(err) => end(
+                &inner,
+                &id,
+                TransferState::Failed,
+                Some(format!("cannot store the file: {err}")),
+            ),
+        }
+    });
 }

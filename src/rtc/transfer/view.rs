@@ -64,6 +64,8 @@ pub struct TransferView {
     pub sha256: Option<String>,
     /// Object URL of the received file (verified only).
     pub url: Option<String>,
+    /// Where a received file is kept while it arrives: "opfs" or "blob".
+    pub storage: Option<&'static str>,
     /// Milliseconds since the epoch when bytes started to flow.
     pub started_ms: f64,
     pub updated_ms: f64,
