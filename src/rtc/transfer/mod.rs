@@ -17,7 +17,7 @@ use std::rc::Rc;
 use peerlink_protocol::{sanitize_file_name, ChannelMessage, FileOffer, PeerId};
 use web_sys::{File, RtcDataChannel};
 
-use crate::browser::{now_ms, random_bytes, Timeout};
+use crate::browser::{random_bytes, Timeout};
 pub use store::OPFS_MIN_BYTES;
 pub use view::{Direction, TransferState, TransferView};
 
@@ -129,23 +129,14 @@ impl Transfers {
             size: file.size() as u64,
             mime: file.type_(),
         };
-        let view = TransferView {
-            id: id.clone(),
+        let view = TransferView::new(
+            &id,
             peer,
-            direction: Direction::Send,
-            name: offer.name.clone(),
-            size: offer.size,
-            mime: offer.mime.clone(),
-            transferred: 0,
-            state: TransferState::Offered,
-            error: None,
-            resumable: false,
-            sha256: None,
-            url: None,
-            storage: None,
-            started_ms: now_ms(),
-            updated_ms: now_ms(),
-        };
+            Direction::Send,
+            &offer.name,
+            offer.size,
+            &offer.mime,
+        );
         self.inner
             .link
             .send_control(peer, &ChannelMessage::FileOffer(offer))?;
@@ -331,46 +322,38 @@ fn owned_by(inner: &Inner, id: &str, peer: PeerId) -> bool {
             .is_some_and(|i| i.view.peer == peer)
 }
 
-/// Ends a transfer: final state, channel closed, buffers released.
-pub(crate) fn end(inner: &Inner, id: &str, state: TransferState, error: Option<String>) {
-    let outgoing = inner
-        .outgoing
-        .borrow_mut()
-        .get_mut(id)
-        .map(|o| o.finish(state, error.clone()));
-    if let Some(view) = outgoing {
-        inner.update(&view);
-        return;
-    }
-    let incoming = inner
-        .incoming
-        .borrow_mut()
-        .get_mut(id)
-        .map(|i| i.finish(state, error));
-    if let Some(view) = incoming {
+/// Applies a change to transfer `id`, whichever direction it is, and
+/// reports the new view if the change produced one.
+fn change(
+    inner: &Inner,
+    id: &str,
+    outgoing: impl FnOnce(&mut Outgoing) -> Option<TransferView>,
+    incoming: impl FnOnce(&mut Incoming) -> Option<TransferView>,
+) {
+    let sent = inner.outgoing.borrow_mut().get_mut(id).map(outgoing);
+    let view = match sent {
+        Some(view) => view,
+        None => inner.incoming.borrow_mut().get_mut(id).and_then(incoming),
+    };
+    if let Some(view) = view {
         inner.update(&view);
     }
 }
 
+/// Ends a transfer: final state, channel closed, buffers released.
+pub(crate) fn end(inner: &Inner, id: &str, state: TransferState, error: Option<String>) {
+    let again = error.clone();
+    change(
+        inner,
+        id,
+        |o| Some(o.finish(state, error)),
+        |i| Some(i.finish(state, again)),
+    );
+}
+
 /// The link under a transfer went away mid-way: stop, keep what we have.
 pub(crate) fn interrupt(inner: &Inner, id: &str, why: &str) {
-    let outgoing = inner
-        .outgoing
-        .borrow_mut()
-        .get_mut(id)
-        .and_then(|o| o.interrupt(why));
-    if let Some(view) = outgoing {
-        inner.update(&view);
-        return;
-    }
-    let incoming = inner
-        .incoming
-        .borrow_mut()
-        .get_mut(id)
-        .and_then(|i| i.interrupt(why));
-    if let Some(view) = incoming {
-        inner.update(&view);
-    }
+    change(inner, id, |o| o.interrupt(why), |i| i.interrupt(why));
 }
 
 /// Offered names are cleaned before anyone sees them.

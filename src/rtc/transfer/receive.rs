@@ -86,28 +86,20 @@ pub(crate) fn offered(inner: &Inner, peer: PeerId, offer: FileOffer) {
     if pending >= MAX_PENDING_OFFERS_PER_PEER || offer.id.is_empty() || offer.id.len() > 64 {
         return;
     }
-    let view = TransferView {
-        id: offer.id.clone(),
+    let mime: String = offer
+        .mime
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(100)
+        .collect();
+    let view = TransferView::new(
+        &offer.id,
         peer,
-        direction: Direction::Receive,
-        name: clean_name(&offer.name),
-        size: offer.size,
-        mime: offer
-            .mime
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(100)
-            .collect(),
-        transferred: 0,
-        state: TransferState::Offered,
-        error: None,
-        resumable: false,
-        sha256: None,
-        url: None,
-        storage: None,
-        started_ms: now_ms(),
-        updated_ms: now_ms(),
-    };
+        Direction::Receive,
+        &clean_name(&offer.name),
+        offer.size,
+        &mime,
+    );
     let store = Store::for_size(offer.size, &offer.id, inner.receive_options.batch_bytes);
     let mut view = view;
     view.storage = Some(store.kind());

@@ -72,6 +72,35 @@ pub struct TransferView {
 }
 
 impl TransferView {
+    /// A new transfer, offered and not yet moving.
+    pub fn new(
+        id: &str,
+        peer: PeerId,
+        direction: Direction,
+        name: &str,
+        size: u64,
+        mime: &str,
+    ) -> TransferView {
+        let now = crate::browser::now_ms();
+        TransferView {
+            id: id.to_string(),
+            peer,
+            direction,
+            name: name.to_string(),
+            size,
+            mime: mime.to_string(),
+            transferred: 0,
+            state: TransferState::Offered,
+            error: None,
+            resumable: false,
+            sha256: None,
+            url: None,
+            storage: None,
+            started_ms: now,
+            updated_ms: now,
+        }
+    }
+
     /// Average bytes per second since bytes started to flow.
     pub fn bytes_per_second(&self) -> f64 {
         let secs = (self.updated_ms - self.started_ms) / 1000.0;
