@@ -15,8 +15,6 @@ pub enum PeerError {
     SetRemoteDescription(String),
     #[error("adding a remote ICE candidate failed: {0}")]
     AddCandidate(String),
-    #[error("adding a media track failed: {0}")]
-    AddTrack(String),
     #[error("replacing a media track failed: {0}")]
     ReplaceTrack(String),
     #[error("the {0} channel is not open")]

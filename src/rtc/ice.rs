@@ -91,17 +91,6 @@ impl IceConfig {
         Ok(IceConfig { servers })
     }
 
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(&self.servers).unwrap_or_else(|_| "[]".into())
-    }
-
-    /// True when some server is a TURN relay.
-    pub fn has_turn(&self) -> bool {
-        self.servers
-            .iter()
-            .any(|s| s.urls.all().iter().any(|u| u.starts_with("turn")))
-    }
-
     /// The `iceServers` value for an RTCConfiguration.
     pub fn to_js(&self) -> Result<JsValue, PeerError> {
         let serializer = serde_wasm_bindgen::Serializer::json_compatible();

@@ -126,10 +126,6 @@ impl PeerSession {
         Ok(PeerSession { inner })
     }
 
-    pub fn is_polite(&self) -> bool {
-        self.inner.polite
-    }
-
     /// Queues a description or candidate from the remote peer; they are
     /// applied in arrival order, one at a time.
     pub fn handle_signal(&self, signal: Signal) {

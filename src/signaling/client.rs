@@ -112,14 +112,6 @@ impl SignalingClient {
             outbox.push_back(text);
         }
     }
-
-    /// Closes the current socket as if the network dropped it; the client
-    /// reconnects by itself. For tests and the "reconnect now" button.
-    pub fn reconnect_now(&self) {
-        let socket = self.inner.socket.borrow_mut().take();
-        drop(socket);
-        on_socket_event(&self.inner, SocketEvent::Closed { code: 1006 });
-    }
 }
 
 fn open_socket(inner: &Rc<Inner>) -> Result<(), SignalingError> {

@@ -226,11 +226,6 @@ impl Presence {
         self.inner.drops.get()
     }
 
-    /// The display name a peer announced, if we know it.
-    pub fn name_of(&self, id: PeerId) -> Option<String> {
-        self.inner.peers.borrow().get(&id).map(|k| k.name.clone())
-    }
-
     /// Sends a description or candidate to one peer.
     pub fn send(&self, to: PeerId, signal: Signal) {
         publish(&self.inner, Some(to), signal);
@@ -248,13 +243,6 @@ impl Presence {
     /// Forgets a peer (its session ended for good); a later hello brings it back.
     pub fn forget(&self, id: PeerId) {
         self.inner.peers.borrow_mut().remove(&id);
-    }
-
-    /// Drops the relay connection now; the client reconnects by itself.
-    pub fn reconnect_relay(&self) {
-        if let Some(client) = self.inner.client.borrow().as_ref() {
-            client.reconnect_now();
-        }
     }
 }
 

@@ -115,7 +115,9 @@ async fn a_leaving_peer_is_gone_at_once_and_a_forged_bye_is_ignored() {
         alice.connected_to(b) && alice.connected_to(c) && bob.connected_to(c)
     })
     .await;
-    // A bye in bob's name through the relay: connected peers ignore it.
+    // Past the in-band grace: from now on the relay cannot speak for bob.
+    sleep(2_000).await;
+    // A bye and a candidate in bob's name through the relay: ignored.
     let raw = web_sys::WebSocket::new(relay_url()).expect("raw socket");
     wait_until("raw socket open", 5_000, || {
         raw.ready_state() == web_sys::WebSocket::OPEN
@@ -133,7 +135,27 @@ async fn a_leaving_peer_is_gone_at_once_and_a_forged_bye_is_ignored() {
         bye.encode()
     ))
     .expect("publish");
-    sleep(1_000).await;
+    let candidate = Envelope {
+        from: b,
+        to: Some(a),
+        seq: u64::MAX / 2 + 1,
+        payload: Payload::Open(Signal::Candidate(peerlink_protocol::CandidateBody {
+            candidate: Some("candidate:9 1 udp 1 10.255.255.9 9 typ host".into()),
+            sdp_mid: Some("0".into()),
+            sdp_m_line_index: Some(0),
+            username_fragment: None,
+        })),
+    };
+    raw.send_with_str(&format!(
+        r#"{{"type":"publish","topic":"{}","data":{}}}"#,
+        topic_for_room(&name),
+        candidate.encode()
+    ))
+    .expect("publish");
+    wait_until("alice counted the forgeries", 5_000, || {
+        alice.room.signaling_drops().ignored_bye >= 1 && alice.room.ignored_relay_signals() >= 1
+    })
+    .await;
     assert!(
         alice.room.peers().contains(&b),
         "a forged bye does not drop a connected peer"
@@ -145,6 +167,5 @@ async fn a_leaving_peer_is_gone_at_once_and_a_forged_bye_is_ignored() {
     })
     .await;
     assert!(alice.count(|e| matches!(e, RoomEvent::PeerLeft(id) if *id == c)) == 1);
-    let _ = a;
     raw.close().ok();
 }
