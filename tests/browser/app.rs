@@ -1,0 +1,89 @@
+//! The whole app in the page: joined from a link (no clicks), it connects to
+//! a second participant (a plain `Room` in the same page) and shows their
+//! chat as text, never as HTML.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use peerlink::launch::percent_encode;
+use peerlink::room::{Room, RoomEvent, RoomOptions};
+use peerlink::rtc::IceConfig;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use crate::signaling::{relay_url, unique_room};
+use crate::support::{fresh_root, query, query_all, wait_until};
+
+#[wasm_bindgen_test]
+async fn a_joined_app_shows_a_hostile_chat_message_as_literal_text() {
+    let window = web_sys::window().expect("window");
+    let original = window.location().href().expect("href");
+    let room = unique_room("app");
+    let link = format!(
+        "?relay={}&ice=%5B%5D&media=none&name=viewer#{}",
+        percent_encode(relay_url()),
+        room
+    );
+    window
+        .history()
+        .expect("history")
+        .replace_state_with_url(&JsValue::NULL, "", Some(&link))
+        .expect("launch URL");
+
+    let root = fresh_root();
+    let handle = leptos::mount::mount_to(root.clone(), peerlink::App);
+    let events = Rc::new(RefCell::new(Vec::new()));
+    let sink = events.clone();
+    let mallory = Room::join(
+        RoomOptions::new(relay_url(), &room, "mallory", IceConfig::host_only()),
+        Vec::new(),
+        move |e| sink.borrow_mut().push(e),
+    )
+    .expect("mallory joins");
+
+    wait_until("the app shows mallory connected", 20_000, || {
+        query(&root, "[data-testid=peer]")
+            .is_some_and(|p| p.get_attribute("data-state").as_deref() == Some("connected"))
+    })
+    .await;
+    assert_eq!(
+        query(&root, "[data-testid=relay-state]")
+            .and_then(|e| e.get_attribute("data-state"))
+            .as_deref(),
+        Some("open")
+    );
+    wait_until("mallory's chat channel is open", 10_000, || {
+        events
+            .borrow()
+            .iter()
+            .any(|e| matches!(e, RoomEvent::PeerState { state, .. } if state == "connected"))
+    })
+    .await;
+    let hostile = "<img src=x onerror=alert(1)>";
+    wait_until("mallory's message goes out", 10_000, || {
+        mallory.send_chat(hostile).is_ok()
+    })
+    .await;
+    wait_until("the message is shown", 10_000, || {
+        !query_all(&root, "[data-testid=chat-message]").is_empty()
+    })
+    .await;
+    let message = &query_all(&root, "[data-testid=chat-message]")[0];
+    assert_eq!(
+        message.get_attribute("data-from"),
+        Some(mallory.me().to_string())
+    );
+    assert!(
+        message.text_content().unwrap_or_default().contains(hostile),
+        "shown as literal text"
+    );
+    assert!(query(message, "img").is_none(), "never parsed as HTML");
+
+    drop(handle);
+    drop(mallory);
+    window
+        .history()
+        .expect("history")
+        .replace_state_with_url(&JsValue::NULL, "", Some(&original))
+        .expect("restore URL");
+}
