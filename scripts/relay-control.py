@@ -21,7 +21,9 @@ relay = None
 
 def start():
     global relay
-    relay = subprocess.Popen([binary, "--listen", f"127.0.0.1:{relay_port}"],
+    # A TURN secret, so the browser tests can fetch credentials from /turn.
+    relay = subprocess.Popen([binary, "--listen", f"127.0.0.1:{relay_port}",
+                              "--turn-secret", "test-secret", "--turn-urls", "turn:127.0.0.1:3478"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(300):
         try:

@@ -35,10 +35,12 @@ pub async fn credentials(State(state): State<AppState>) -> Response {
         "iceServers": [{ "urls": config.turn_urls, "username": username, "credential": credential }],
         "ttl": config.turn_ttl_secs,
     });
+    // Any page may name this relay (`?relay=`), so any origin may ask.
     (
         [
             (axum::http::header::CACHE_CONTROL, "no-store"),
             (axum::http::header::CONTENT_TYPE, "application/json"),
+            (axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
         ],
         body.to_string(),
     )

@@ -319,6 +319,10 @@ async fn health_metrics_and_turn_endpoints() {
     let (status, head, body) = turn.get("/turn").await;
     assert_eq!(status, 200);
     assert!(head.contains("cache-control: no-store"));
+    assert!(
+        head.contains("access-control-allow-origin: *"),
+        "any page naming this relay may ask"
+    );
     let value: serde_json::Value = serde_json::from_str(&body).unwrap();
     let server = &value["iceServers"][0];
     assert_eq!(server["urls"], json!(["turn:127.0.0.1:3478"]));

@@ -8,22 +8,38 @@ use web_sys::MediaStream;
 use super::{ChatPanel, Controls, FilesPanel, PeerTile, Settings, VideoTile};
 use crate::app::{I18n, JoinRequest};
 use crate::errors::Notice;
-use crate::hooks::{use_media, use_room, use_transfers};
+use crate::hooks::{use_media, use_room, use_transfers, UseRoomReturn};
 use crate::i18n::Msg;
 use crate::launch::{same_origin_relay, LaunchOptions, MediaMode};
 use crate::room::RoomOptions;
 use crate::rtc::IceConfig;
 
 /// The ICE servers for this call: `?ice=`, else the saved setting, else the
-/// default; a list that does not parse is reported and replaced by the default.
-fn resolve_ice(options: &LaunchOptions) -> (IceConfig, Option<String>) {
+/// default plus whatever TURN credentials the relay hands out at `/turn`. A
+/// list that does not parse is reported and replaced by the default.
+fn resolve_ice(
+    options: &LaunchOptions,
+    relay: &str,
+    room: UseRoomReturn,
+    decided: RwSignal<Option<IceConfig>>,
+) {
     let configured = options.ice.clone().or_else(super::settings::saved_ice);
-    match configured {
-        Some(json) => match IceConfig::parse(&json) {
-            Ok(ice) => (ice, None),
-            Err(err) => (IceConfig::default_public(), Some(err.to_string())),
-        },
-        None => (IceConfig::default_public(), None),
+    match configured.map(|json| IceConfig::parse(&json)) {
+        Some(Ok(ice)) => decided.set(Some(ice)),
+        Some(Err(err)) => {
+            room.notify(Notice::BadIce(err.to_string()));
+            decided.set(Some(IceConfig::default_public()));
+        }
+        None => {
+            let relay = relay.to_string();
+            leptos::task::spawn_local(async move {
+                let mut ice = IceConfig::default_public();
+                if let Some(turn) = crate::rtc::fetch_turn(&relay).await {
+                    ice.servers.extend(turn.servers);
+                }
+                decided.try_set(Some(ice));
+            });
+        }
     }
 }
 
@@ -50,16 +66,16 @@ pub fn CallView(
 ) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let media = use_media(request.media);
-    let (ice, ice_error) = resolve_ice(&options);
+    let relay = relay_url(&options);
+    let ice: RwSignal<Option<IceConfig>> = RwSignal::new(None);
     let room = use_room(
-        RoomOptions::new(&relay_url(&options), &request.room, &request.name, ice),
+        RoomOptions::new(&relay, &request.room, &request.name, IceConfig::host_only()),
         media,
+        ice,
     );
+    resolve_ice(&options, &relay, room, ice);
     let transfers = use_transfers(room);
     provide_context(transfers);
-    if let Some(err) = ice_error {
-        room.notify(Notice::BadIce(err));
-    }
     Effect::new(move |_| {
         if let Some(err) = media.error.get() {
             room.notify(Notice::Media(err));

@@ -12,7 +12,7 @@ use web_sys::{MediaStream, RtcDataChannel};
 use super::use_media::{tracks_of, UseMediaReturn};
 use crate::errors::Notice;
 use crate::room::{Room, RoomEvent, RoomOptions};
-use crate::rtc::PeerSession;
+use crate::rtc::{IceConfig, PeerSession};
 use crate::signaling::RelayState;
 
 /// Longest chat transcript kept in memory.
@@ -215,8 +215,13 @@ fn on_room_event(state: UseRoomReturn, event: RoomEvent) {
     }
 }
 
-/// Joins `options.room` once `media` has settled.
-pub fn use_room(options: RoomOptions, media: UseMediaReturn) -> UseRoomReturn {
+/// Joins `options.room` once `media` has settled and the ICE servers are
+/// known (`ice`: `Some` once decided; it replaces `options.ice`).
+pub fn use_room(
+    options: RoomOptions,
+    media: UseMediaReturn,
+    ice: RwSignal<Option<IceConfig>>,
+) -> UseRoomReturn {
     let state = UseRoomReturn {
         me: RwSignal::new(None),
         relay: RwSignal::new(RelayState::Connecting),
@@ -228,6 +233,7 @@ pub fn use_room(options: RoomOptions, media: UseMediaReturn) -> UseRoomReturn {
     };
     let joined = StoredValue::new(false);
     Effect::new(move |_| {
+        let Some(ice) = ice.get() else { return };
         if !media.settled.get() || joined.get_value() {
             return;
         }
@@ -242,9 +248,11 @@ pub fn use_room(options: RoomOptions, media: UseMediaReturn) -> UseRoomReturn {
                     .collect()
             })
             .unwrap_or_default();
-        match Room::join(options.clone(), tracks, move |event| {
-            on_room_event(state, event)
-        }) {
+        let options = RoomOptions {
+            ice,
+            ..options.clone()
+        };
+        match Room::join(options, tracks, move |event| on_room_event(state, event)) {
             Ok(room) => {
                 state.me.set(Some(room.me()));
                 state.room.set_value(Some(Rc::new(room)));

@@ -2,7 +2,8 @@
 //! tutorials), overrides from settings or `?ice=` (JSON), TURN credentials.
 
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 use super::PeerError;
 
@@ -98,4 +99,51 @@ impl IceConfig {
             .serialize(&serializer)
             .map_err(|e| PeerError::IceConfig(e.to_string()))
     }
+}
+
+/// The relay's `/turn` URL for a relay WebSocket URL (`wss://h/ws` → `https://h/turn`).
+pub fn turn_url(relay_ws_url: &str) -> Option<String> {
+    let url = web_sys::Url::new(relay_ws_url).ok()?;
+    let scheme = match url.protocol().as_str() {
+        "wss:" => "https:",
+        "ws:" => "http:",
+        _ => return None,
+    };
+    url.set_protocol(scheme);
+    let path = url.pathname();
+    let base = path
+        .strip_suffix("/ws")
+        .unwrap_or(path.trim_end_matches('/'));
+    url.set_pathname(&format!("{base}/turn"));
+    url.set_search("");
+    url.set_hash("");
+    Some(url.href())
+}
+
+#[derive(Deserialize)]
+struct TurnAnswer {
+    #[serde(rename = "iceServers")]
+    ice_servers: Vec<IceServer>,
+}
+
+/// Short-lived TURN credentials from the relay, if it hands them out
+/// (`GET /turn`, coturn's shared-secret scheme); `None` when it does not.
+pub async fn fetch_turn(relay_ws_url: &str) -> Option<IceConfig> {
+    let url = turn_url(relay_ws_url)?;
+    let response = JsFuture::from(web_sys::window()?.fetch_with_str(&url))
+        .await
+        .ok()?;
+    let response: web_sys::Response = response.dyn_into().ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let text = JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()?;
+    let answer: TurnAnswer = serde_json::from_str(&text).ok()?;
+    let json = serde_json::to_string(&answer.ice_servers).ok()?;
+    IceConfig::parse(&json)
+        .ok()
+        .filter(|config| !config.servers.is_empty())
 }

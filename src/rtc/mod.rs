@@ -13,7 +13,7 @@ pub mod transfer;
 
 pub use channel::{Channel, ChannelEvent, ChannelKind};
 pub use error::{MediaError, PeerError};
-pub use ice::{IceConfig, IceServer, DEFAULT_STUN};
+pub use ice::{fetch_turn, turn_url, IceConfig, IceServer, IceUrls, DEFAULT_STUN};
 pub use media::{
     enumerate_devices, get_display_media, get_user_media, is_secure_context, DeviceInfo,
     DeviceKind, MediaRequest,

@@ -51,3 +51,42 @@ fn chinese_for_zh_browsers() {
     assert_eq!(Lang::from_browser_language("zh-TW"), Lang::Zh);
     assert_eq!(Lang::from_browser_language("en-US"), Lang::En);
 }
+
+#[wasm_bindgen_test]
+fn turn_url_follows_the_relay_url() {
+    use peerlink::rtc::turn_url;
+    assert_eq!(
+        turn_url("wss://relay.example.com/ws").as_deref(),
+        Some("https://relay.example.com/turn")
+    );
+    assert_eq!(
+        turn_url("ws://127.0.0.1:9/ws?x=1").as_deref(),
+        Some("http://127.0.0.1:9/turn")
+    );
+    assert_eq!(
+        turn_url("ws://host/prefix/ws").as_deref(),
+        Some("http://host/prefix/turn")
+    );
+    assert_eq!(turn_url("https://not-a-websocket/ws"), None);
+}
+
+#[wasm_bindgen_test]
+async fn turn_credentials_come_from_the_relay_when_it_has_them() {
+    let relay = crate::signaling::relay_url();
+    let ice = peerlink::rtc::fetch_turn(relay)
+        .await
+        .expect("the test relay hands out TURN credentials");
+    let server = &ice.servers[0];
+    assert_eq!(
+        server.urls,
+        peerlink::rtc::IceUrls::Many(vec!["turn:127.0.0.1:3478".into()])
+    );
+    assert!(server
+        .username
+        .as_deref()
+        .is_some_and(|u| u.ends_with(":peerlink")));
+    assert!(server.credential.as_deref().is_some_and(|c| c.len() == 28));
+    // The broadcast relay has no /turn: no credentials, no error.
+    let none = peerlink::rtc::fetch_turn(crate::signaling::broadcast_relay_url()).await;
+    assert!(none.is_none());
+}

@@ -256,7 +256,7 @@ async fn clients_reconnect_and_meet_again_after_the_relay_restarts() {
     .await;
 }
 
-fn broadcast_relay_url() -> &'static str {
+pub fn broadcast_relay_url() -> &'static str {
     match option_env!("PEERLINK_TEST_BROADCAST_RELAY") {
         Some(url) => url,
         None => panic!(
