@@ -106,6 +106,16 @@ impl Harness {
 
     /// A new headless Chromium session with fake camera and microphone.
     pub async fn browser(&self) -> WebDriver {
+        self.browser_with(&["--use-fake-ui-for-media-stream"]).await
+    }
+
+    /// A browser whose user refuses camera and microphone permission.
+    pub async fn browser_denying_media(&self) -> WebDriver {
+        self.browser_with(&["--use-fake-ui-for-media-stream=deny"])
+            .await
+    }
+
+    async fn browser_with(&self, media_ui: &[&str]) -> WebDriver {
         let mut caps = DesiredCapabilities::chrome();
         let binary = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
         caps.set_binary(&binary).expect("binary capability");
@@ -115,7 +125,6 @@ impl Harness {
             "--disable-gpu",
             "--disable-dev-shm-usage",
             "--use-fake-device-for-media-stream",
-            "--use-fake-ui-for-media-stream",
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
@@ -124,7 +133,10 @@ impl Harness {
             "--allow-loopback-in-peer-connection",
             "--autoplay-policy=no-user-gesture-required",
             "--window-size=1280,800",
-        ] {
+        ]
+        .iter()
+        .chain(media_ui)
+        {
             caps.add_arg(arg).expect("chrome argument");
         }
         WebDriver::new(&self.driver_url, caps)

@@ -227,3 +227,45 @@ async fn forged_signaling_leaves_a_connected_pair_connected() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_denied_camera_gets_a_clear_error_and_the_call_goes_on_data_only() {
+    let harness = Harness::start().await;
+    let denied = harness.browser_denying_media().await;
+    let other = harness.browser().await;
+    let outcome = async {
+        denied.goto(harness.room_url("refused", "name=shy")).await?;
+        other.goto(harness.room_url("refused", "name=open")).await?;
+        let error = eventually(
+            "a clear error about the permission",
+            Duration::from_secs(20),
+            || async {
+                let text = denied
+                    .find(By::Css("[data-testid=error]"))
+                    .await
+                    .ok()?
+                    .text()
+                    .await
+                    .ok()?;
+                (text.contains("permission") || text.contains("权限")).then_some(text)
+            },
+        )
+        .await;
+        assert!(!error.is_empty());
+        wait_connected(&denied, 1, "the denied browser still joins").await;
+        wait_connected(&other, 1, "the other sees it").await;
+        wait_videos_playing(&denied, "the other's video still arrives").await;
+        page::send_chat(&denied, "no camera, still here").await?;
+        page::wait_chat(
+            &other,
+            "no camera, still here",
+            "chat from the denied browser",
+        )
+        .await;
+        WebDriverResult::Ok(())
+    }
+    .await;
+    let _ = denied.quit().await;
+    let _ = other.quit().await;
+    outcome.expect("the denied-camera test ran");
+}
