@@ -6,6 +6,7 @@ set -euo pipefail
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
+GECKODRIVER_VERSION=0.37.1
 # Debian's binaryen (wasm-opt 108) corrupts the externref table that
 # wasm-bindgen 0.2.130 emits ("WebAssembly.Table.set(): Argument 1 is
 # invalid"), so wasm-opt comes from npm's binaryen package instead.
@@ -16,9 +17,9 @@ say() { printf '[setup] %s\n' "$*"; }
 
 export PATH="$HOME/.cargo/bin:$PATH"
 
-# Debian packages: the browser and its driver for tests, redis-server for
-# the relay's scale-out tests, Node.js/npm for wasm-opt (below).
-apt_wanted=(chromium chromium-driver redis-server)
+# Debian packages: the browsers (and Chromium's driver) for tests,
+# redis-server for the relay's scale-out tests, Node.js/npm for wasm-opt.
+apt_wanted=(chromium chromium-driver firefox-esr redis-server)
 command -v npm >/dev/null 2>&1 || apt_wanted+=(nodejs npm)
 apt_missing=()
 for pkg in "${apt_wanted[@]}"; do
@@ -53,7 +54,7 @@ for component in rustfmt clippy; do
 done
 
 installed_version() { # prints the version a cargo-installed binary reports, or nothing
-  command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | awk '{print $2}' || true
+  command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | head -n 1 | awk '{print $2}' || true
 }
 
 if [ "$(installed_version trunk)" != "$TRUNK_VERSION" ]; then
@@ -69,6 +70,13 @@ if [ "$(installed_version wasm-bindgen)" != "$WASM_BINDGEN_VERSION" ]; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 else
   say "wasm-bindgen-cli $WASM_BINDGEN_VERSION present"
+fi
+
+if [ "$(installed_version geckodriver)" != "$GECKODRIVER_VERSION" ]; then
+  say "cargo install geckodriver $GECKODRIVER_VERSION"
+  cargo install geckodriver --version "$GECKODRIVER_VERSION"
+else
+  say "geckodriver $GECKODRIVER_VERSION present"
 fi
 
 if [ "$("$TOOLS_DIR/node_modules/.bin/wasm-opt" --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSION%%.*}" ]; then

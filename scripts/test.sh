@@ -44,6 +44,8 @@ run_step "clippy (native)" cargo clippy -q --workspace --exclude peerlink --all-
 run_step "clippy (wasm32)" cargo clippy -q -p peerlink --target wasm32-unknown-unknown --all-targets -- -D warnings
 run_step "native tests" cargo test -q --workspace --exclude peerlink --exclude peerlink-e2e
 run_step "browser tests (headless Chromium)" cargo test -p peerlink --target wasm32-unknown-unknown --test browser
+run_step "browser tests (headless Firefox)" env -u CHROMEDRIVER GECKODRIVER="$HOME/.cargo/bin/geckodriver" \
+  cargo test -p peerlink --target wasm32-unknown-unknown --test browser
 if run_step "release build" trunk build --release --offline; then
   run_step "end-to-end tests" cargo test -p peerlink-e2e -- --test-threads=1
 else
