@@ -47,6 +47,10 @@ pub fn Controls(
     };
     let sharing = move || media.screen.with(|s| s.is_some());
     let copied = RwSignal::new(false);
+    // Listeners for the browser's own "stop sharing" button, one per shared
+    // track; owned here, dropped (and so removed) when sharing stops.
+    let ended: StoredValue<Vec<gloo_events::EventListener>, LocalStorage> =
+        StoredValue::new_local(Vec::new());
 
     let toggle_screen = move |_| {
         if let Some(screen) = media.screen.get_untracked() {
@@ -54,6 +58,7 @@ pub fn Controls(
                 room.with_room(|r| r.remove_local_track(&track.id()));
             }
             media.stop_screen();
+            ended.update_value(Vec::clear);
             return;
         }
         spawn_local(async move {
@@ -63,11 +68,12 @@ pub fn Controls(
                         room.with_room(|r| r.add_local_track(&track, &screen));
                         // The browser's own "stop sharing" button ends the track.
                         let id = track.id();
-                        let ended = gloo_events::EventListener::once(&track, "ended", move |_| {
-                            room.with_room(|r| r.remove_local_track(&id));
-                            media.stop_screen();
-                        });
-                        ended.forget();
+                        let listener =
+                            gloo_events::EventListener::once(&track, "ended", move |_| {
+                                room.with_room(|r| r.remove_local_track(&id));
+                                media.stop_screen();
+                            });
+                        ended.update_value(|list| list.push(listener));
                     }
                 }
                 Err(crate::rtc::MediaError::PermissionDenied | crate::rtc::MediaError::Aborted) => {
