@@ -15,7 +15,7 @@ const RUNS: usize = 10;
 async fn chat_open(driver: &WebDriver) -> Option<(f64, f64)> {
     let js = "const m = performance.getEntriesByType('mark').find(e => e.name.startsWith('peerlink:chat-open')); \
               return m ? [performance.timeOrigin, performance.timeOrigin + m.startTime] : null;";
-    let value = driver.execute(js, Vec::new()).await.ok()?.json().clone();
+    let value = peerlink_e2e::page::script(driver, js).await;
     Some((value.get(0)?.as_f64()?, value.get(1)?.as_f64()?))
 }
 

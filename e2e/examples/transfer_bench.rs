@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use peerlink_e2e::page::wait_connected;
+use peerlink_e2e::page::{self, wait_connected};
 use peerlink_e2e::thirtyfour::prelude::*;
 use peerlink_e2e::{eventually, Harness};
 use peerlink_relay::{Config, Relay};
@@ -108,13 +108,7 @@ impl Sampler {
 
 async fn js_heap_mib(driver: &WebDriver) -> f64 {
     let js = "return performance.memory ? performance.memory.usedJSHeapSize : 0;";
-    driver
-        .execute(js, Vec::new())
-        .await
-        .ok()
-        .and_then(|v| v.json().as_f64())
-        .unwrap_or(0.0)
-        / 1048576.0
+    page::script(driver, js).await.as_f64().unwrap_or(0.0) / 1048576.0
 }
 
 async fn peerlink_run(harness: &Harness, run: usize, path: &str) -> (f64, u64, f64) {
@@ -146,16 +140,12 @@ async fn peerlink_run(harness: &Harness, run: usize, path: &str) -> (f64, u64, f
     let start = Instant::now();
     accept.click().await.expect("accept");
     let secs = loop {
-        let value = receiver
-            .execute(
-                "const t = document.querySelector('[data-testid=transfer]'); \
-                 return t ? [t.dataset.state, Number(t.dataset.startedMs), Number(t.dataset.updatedMs)] : null;",
-                Vec::new(),
-            )
-            .await
-            .ok()
-            .map(|v| v.json().clone())
-            .unwrap_or_default();
+        let value = page::script(
+            &receiver,
+            "const t = document.querySelector('[data-testid=transfer]'); \
+             return t ? [t.dataset.state, Number(t.dataset.startedMs), Number(t.dataset.updatedMs)] : null;",
+        )
+        .await;
         let state = value[0].as_str().unwrap_or_default().to_string();
         if state == "verified" {
             // In-page times: accepted → verified, as the receiver's page saw them.
@@ -199,13 +189,9 @@ async fn js_run(
     input.send_keys(path).await.expect("pick the file");
     let picked = now_ms();
     let result = loop {
-        let value = receiver
-            .execute("return window.result || null;", Vec::new())
-            .await
-            .ok()
-            .map(|v| v.json().clone());
-        if let Some(result) = value.filter(|v| !v.is_null()) {
-            break result;
+        let value = page::script(&receiver, "return window.result || null;").await;
+        if !value.is_null() {
+            break value;
         }
         assert!(
             now_ms() - picked < 600_000.0,

@@ -204,21 +204,18 @@ pub mod page {
 
     use super::eventually;
 
-    async fn script(driver: &WebDriver, js: &str) -> Value {
+    /// Runs `js` in the page and returns what it returned (`null` on failure).
+    pub async fn script(driver: &WebDriver, js: &str) -> Value {
         match driver.execute(js, Vec::new()).await {
             Ok(ret) => ret.json().clone(),
             Err(_) => Value::Null,
         }
     }
 
-    /// `(data-peer-id, data-state)` of every `peer` element.
-    pub async fn peers(driver: &WebDriver) -> Vec<(String, String)> {
-        let value = script(
-            driver,
-            "return [...document.querySelectorAll('[data-testid=peer]')].map(e => [e.dataset.peerId, e.dataset.state]);",
-        )
-        .await;
-        value
+    /// Runs `js`, which returns an array of `[string, string]` rows.
+    async fn string_pairs(driver: &WebDriver, js: &str) -> Vec<(String, String)> {
+        script(driver, js)
+            .await
             .as_array()
             .map(|rows| {
                 rows.iter()
@@ -226,6 +223,15 @@ pub mod page {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// `(data-peer-id, data-state)` of every `peer` element.
+    pub async fn peers(driver: &WebDriver) -> Vec<(String, String)> {
+        string_pairs(
+            driver,
+            "return [...document.querySelectorAll('[data-testid=peer]')].map(e => [e.dataset.peerId, e.dataset.state]);",
+        )
+        .await
     }
 
     /// Waits until exactly `n` peers are shown, all connected; returns their ids.
@@ -283,19 +289,11 @@ pub mod page {
 
     /// `(data-from, text)` of every chat message.
     pub async fn chat(driver: &WebDriver) -> Vec<(String, String)> {
-        let value = script(
+        string_pairs(
             driver,
-            "return [...document.querySelectorAll('[data-testid=chat-message]')].map(e => [e.dataset.from, e.querySelector('.text').textContent, e.innerHTML]);",
+            "return [...document.querySelectorAll('[data-testid=chat-message]')].map(e => [e.dataset.from, e.querySelector('.text').textContent]);",
         )
-        .await;
-        value
-            .as_array()
-            .map(|rows| {
-                rows.iter()
-                    .filter_map(|r| Some((r[0].as_str()?.to_string(), r[1].as_str()?.to_string())))
-                    .collect()
-            })
-            .unwrap_or_default()
+        .await
     }
 
     /// Waits until a chat message with exactly `text` is shown; returns its `data-from`.

@@ -9,9 +9,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{
-    MediaStream, MediaStreamConstraints, MediaStreamTrack, MessageEvent, RtcDataChannel,
-    RtcDataChannelInit, RtcPeerConnection, RtcPeerConnectionIceEvent, RtcSdpType,
-    RtcSessionDescriptionInit,
+    MediaStreamTrack, MessageEvent, RtcDataChannel, RtcDataChannelInit, RtcPeerConnection,
+    RtcPeerConnectionIceEvent, RtcSdpType, RtcSessionDescriptionInit,
 };
 
 use crate::support::{fresh_root, query, sleep, wait_until};
@@ -117,21 +116,7 @@ async fn two_peer_connections_exchange_data_channel_messages() {
 
 #[wasm_bindgen_test]
 async fn fake_camera_yields_a_live_video_track() {
-    let devices = web_sys::window()
-        .expect("window")
-        .navigator()
-        .media_devices()
-        .expect("mediaDevices");
-    let constraints = MediaStreamConstraints::new();
-    constraints.set_video(&true.into());
-    let stream = JsFuture::from(
-        devices
-            .get_user_media_with_constraints(&constraints)
-            .expect("getUserMedia"),
-    )
-    .await
-    .expect("the fake camera is granted");
-    let stream: MediaStream = stream.unchecked_into();
+    let (stream, _) = crate::pair::fake_media(false).await;
     let tracks = stream.get_video_tracks();
     assert_eq!(tracks.length(), 1);
     let track: MediaStreamTrack = tracks.get(0).unchecked_into();

@@ -130,11 +130,8 @@ async fn a_data_only_browser_still_chats() {
         wait_connected(&b[0], 1, "the data-only browser connects").await;
         wait_connected(&b[1], 1, "the caller connects").await;
         wait_videos_playing(&b[0], "the caller's video still reaches the data-only browser").await;
-        let local_tracks = b[0]
-            .execute("const v = document.querySelector('[data-testid=local-video]'); return v && v.srcObject ? v.srcObject.getTracks().length : 0;", Vec::new())
-            .await
-            .expect("script");
-        assert_eq!(local_tracks.json().as_u64(), Some(0), "no camera was opened");
+        let js = "const v = document.querySelector('[data-testid=local-video]'); return v && v.srcObject ? v.srcObject.getTracks().length : 0;";
+        assert_eq!(page::script(&b[0], js).await.as_u64(), Some(0), "no camera was opened");
         page::send_chat(&b[0], "I can only type").await.expect("types");
         page::wait_chat(&b[1], "I can only type", "chat from the data-only browser").await;
         page::send_chat(&b[1], "and I can see you type").await.expect("types");

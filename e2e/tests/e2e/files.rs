@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use peerlink_e2e::page::wait_connected;
+use peerlink_e2e::page::{self, wait_connected};
 use peerlink_e2e::thirtyfour::prelude::*;
 use peerlink_e2e::{eventually, Harness};
 use sha2::{Digest, Sha256};
@@ -45,23 +45,12 @@ fn make_file(name: &str, size: usize) -> (PathBuf, String) {
 
 async fn transfer_attr(driver: &WebDriver, attr: &str) -> Option<String> {
     let js = format!("const t = document.querySelector('[data-testid=transfer]'); return t ? t.getAttribute('{attr}') : null;");
-    driver
-        .execute(&js, Vec::new())
-        .await
-        .ok()?
-        .json()
-        .as_str()
-        .map(str::to_string)
+    page::script(driver, &js).await.as_str().map(str::to_string)
 }
 
 async fn received_bytes(driver: &WebDriver) -> f64 {
     let js = "const p = document.querySelector('[data-testid=transfer] progress'); return p ? Number(p.getAttribute('value')) : 0;";
-    driver
-        .execute(js, Vec::new())
-        .await
-        .ok()
-        .and_then(|v| v.json().as_f64())
-        .unwrap_or(0.0)
+    page::script(driver, js).await.as_f64().unwrap_or(0.0)
 }
 
 async fn pick(driver: &WebDriver, path: &std::path::Path) {
