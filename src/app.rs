@@ -1,69 +1,25 @@
 //! The root component: reads the launch URL, provides the language context,
 //! and shows the lobby or the call. Joining puts the room in the URL
-//! fragment, so the address bar is always a link to the same room.
+//! fragment, so the address bar is always a link to the same room. It
+//! routes and provides context; it must not hold call state itself.
 
 use leptos::prelude::*;
 
+use crate::browser::location;
 use crate::components::{CallView, LanguageSwitch, Lobby};
-use crate::i18n::{text, Lang, Msg};
-use crate::launch::{percent_encode, LaunchOptions, MediaMode};
-
-/// The language the UI speaks; provided once at the root.
-#[derive(Clone, Copy)]
-pub struct I18n(pub RwSignal<Lang>);
-
-impl I18n {
-    /// A reactive closure giving the text of `msg` in the current language.
-    pub fn t(self, msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
-        move || text(self.0.get(), msg)
-    }
-}
-
-/// What the lobby hands over when the user joins.
-#[derive(Debug, Clone, PartialEq)]
-pub struct JoinRequest {
-    pub room: String,
-    pub name: String,
-    pub media: MediaMode,
-}
+use crate::i18n::{I18n, Lang, Msg};
+use crate::launch::{percent_encode, JoinRequest, LaunchOptions};
 
 fn launch_options() -> LaunchOptions {
-    let location = web_sys::window().map(|w| w.location());
-    let search = location
-        .as_ref()
-        .and_then(|l| l.search().ok())
-        .unwrap_or_default();
-    let hash = location
-        .as_ref()
-        .and_then(|l| l.hash().ok())
-        .unwrap_or_default();
+    let (search, hash) = location::search_and_hash();
     LaunchOptions::parse(&search, &hash)
-}
-
-fn set_fragment(room: &str) {
-    if let Some(window) = web_sys::window() {
-        let _ = window.location().set_hash(&percent_encode(room));
-    }
-}
-
-fn is_secure_context() -> bool {
-    web_sys::window()
-        .map(|w| w.is_secure_context())
-        .unwrap_or(false)
 }
 
 #[component]
 pub fn App() -> impl IntoView {
     let i18n = I18n(RwSignal::new(Lang::detect()));
     provide_context(i18n);
-    Effect::new(move |_| {
-        if let Some(root) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-        {
-            let _ = root.set_attribute("lang", i18n.0.get().code());
-        }
-    });
+    Effect::new(move |_| location::set_document_lang(i18n.0.get().code()));
 
     let options = launch_options();
     // A room in the fragment joins at once, with the defaults and overrides.
@@ -74,11 +30,11 @@ pub fn App() -> impl IntoView {
     });
     let joined = RwSignal::new(auto_join);
     let on_join = Callback::new(move |request: JoinRequest| {
-        set_fragment(&request.room);
+        location::set_hash(&percent_encode(&request.room));
         joined.set(Some(request));
     });
     let on_leave = Callback::new(move |()| {
-        set_fragment("");
+        location::set_hash("");
         joined.set(None);
     });
     let lobby_options = options.clone();
@@ -88,7 +44,7 @@ pub fn App() -> impl IntoView {
             <span class="brand">"peerlink"</span>
             <LanguageSwitch/>
         </header>
-        <Show when=move || !is_secure_context()>
+        <Show when=move || !location::is_secure_context()>
             <p class="error" data-testid="error" role="alert">{i18n.t(Msg::InsecureContext)}</p>
         </Show>
         <main>

@@ -1,8 +1,10 @@
-//! The one mapping from typed errors to what the user reads. Components show
-//! `Notice`s; every module's error type is turned into one here, once.
+//! The one mapping from typed errors to what the user reads: every module's
+//! error type becomes a `Notice` or a message here, once, through `i18n`.
+//! Nothing here decides what failed; it only words it.
 
+use crate::hooks::SaveOutcome;
 use crate::i18n::{text, Lang, Msg};
-use crate::rtc::{MediaError, PeerError};
+use crate::rtc::{IceError, MediaError, PeerError};
 use crate::signaling::SignalingError;
 
 /// Something the user should be told, in their language.
@@ -10,21 +12,41 @@ use crate::signaling::SignalingError;
 pub enum Notice {
     Media(MediaError),
     Signaling(SignalingError),
-    BadIce(String),
+    BadIce(IceError),
     RoomFull,
     Chat(PeerError),
+}
+
+fn media_msg(err: &MediaError) -> Msg {
+    match err {
+        MediaError::InsecureContext => Msg::InsecureContext,
+        MediaError::PermissionDenied => Msg::ErrPermissionDenied,
+        MediaError::NotFound => Msg::ErrNoDevice,
+        MediaError::DeviceBusy => Msg::ErrDeviceBusy,
+        MediaError::Overconstrained => Msg::ErrOverconstrained,
+        MediaError::Unsupported => Msg::ErrMediaUnsupported,
+        MediaError::Aborted | MediaError::Other(_) => Msg::ErrMediaOther,
+    }
+}
+
+/// What is wrong with an ICE server list, with the URL at fault if any.
+pub fn ice_error_message(lang: Lang, err: &IceError) -> String {
+    let (msg, url) = match err {
+        IceError::Json(_) | IceError::Encode(_) => (Msg::IceNotJson, None),
+        IceError::NoUrls => (Msg::IceNoUrls, None),
+        IceError::BadScheme(url) => (Msg::IceBadScheme, Some(url)),
+        IceError::MissingCredential(url) => (Msg::IceNeedsCredential, Some(url)),
+    };
+    match url {
+        Some(url) => format!("{} ({url})", text(lang, msg)),
+        None => text(lang, msg).to_string(),
+    }
 }
 
 impl Notice {
     pub fn message(&self, lang: Lang) -> String {
         let msg = match self {
-            Notice::Media(MediaError::InsecureContext) => Msg::InsecureContext,
-            Notice::Media(MediaError::PermissionDenied) => Msg::ErrPermissionDenied,
-            Notice::Media(MediaError::NotFound) => Msg::ErrNoDevice,
-            Notice::Media(MediaError::DeviceBusy) => Msg::ErrDeviceBusy,
-            Notice::Media(MediaError::Overconstrained) => Msg::ErrOverconstrained,
-            Notice::Media(MediaError::Unsupported) => Msg::ErrMediaUnsupported,
-            Notice::Media(MediaError::Aborted | MediaError::Other(_)) => Msg::ErrMediaOther,
+            Notice::Media(err) => media_msg(err),
             Notice::Signaling(SignalingError::BadRelayUrl(_)) => Msg::ErrBadRelay,
             Notice::BadIce(_) => Msg::ErrBadIce,
             Notice::RoomFull => Msg::ErrRoomFull,
@@ -32,12 +54,22 @@ impl Notice {
             Notice::Chat(_) => Msg::ErrChatNotSent,
         };
         let detail = match self {
-            Notice::BadIce(why) => format!(" ({why})"),
+            Notice::BadIce(err) => format!(" ({})", ice_error_message(lang, err)),
             Notice::Signaling(SignalingError::BadRelayUrl(url)) => format!(" ({url})"),
+            // The DOMException name (`NotReadableError`, …) helps a bug report.
             Notice::Media(MediaError::Other(name)) => format!(" ({name})"),
             _ => String::new(),
         };
         format!("{}{detail}", text(lang, msg))
+    }
+}
+
+/// The status line after saving the ICE server setting.
+pub fn save_outcome_message(lang: Lang, outcome: &SaveOutcome) -> String {
+    match outcome {
+        SaveOutcome::Saved => text(lang, Msg::Saved).to_string(),
+        SaveOutcome::Invalid(err) => ice_error_message(lang, err),
+        SaveOutcome::NotStored(_) => text(lang, Msg::ErrNotStored).to_string(),
     }
 }
 

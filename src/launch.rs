@@ -1,5 +1,6 @@
 //! What the page was opened with: the room from the URL fragment and the
-//! `?relay=`, `?ice=`, `?name=`, `?media=` overrides. Pure parsing, no DOM.
+//! `?relay=`, `?ice=`, `?name=`, `?media=` overrides, and what the lobby
+//! hands over on join. Pure parsing: it must not touch the DOM.
 
 /// Which local media to capture on join.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +27,14 @@ impl MediaMode {
             MediaMode::Video => "video",
         }
     }
+}
+
+/// What the lobby hands over when the user joins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JoinRequest {
+    pub room: String,
+    pub name: String,
+    pub media: MediaMode,
 }
 
 /// Options read from the page URL.

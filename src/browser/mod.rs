@@ -1,15 +1,35 @@
 //! Small owned browser primitives the rest of the app builds on: timers that
-//! clear themselves on drop, the clock, and secure random bytes.
+//! clear themselves on drop, the clocks, random bytes, the clipboard, local
+//! storage and the page address. Each is a thin typed call into the browser;
+//! none of them decides anything or imports leptos.
 
+pub mod clipboard;
+pub mod location;
 mod notify;
+pub mod playback;
+pub mod storage;
 mod timer;
 
+pub use clipboard::ClipboardError;
 pub use notify::Notify;
+pub use storage::StorageError;
 pub use timer::{Interval, Timeout};
 
-/// Milliseconds since the Unix epoch, from `Date.now()`.
+/// Milliseconds since the Unix epoch, from `Date.now()` (wall clock: for
+/// timestamps people read; use [`now`] to measure time).
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
+}
+
+/// The monotonic clock for `peerlink-core`, from `performance.now()`: it
+/// never jumps when the wall clock is set. Falls back to `Date.now()` where
+/// there is no `performance` (never in the browsers peerlink supports).
+pub fn now() -> peerlink_core::Instant {
+    let ms = web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now);
+    peerlink_core::Instant::from_millis(ms.max(0.0) as u64)
 }
 
 /// Fills `bytes` from `crypto.getRandomValues`; falls back to `Math.random`

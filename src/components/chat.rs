@@ -1,11 +1,11 @@
 //! The chat panel: transcript (text only, never HTML), input, send, and an
-//! unread badge while the panel is collapsed.
+//! unread badge while the panel is collapsed. It renders the room hook's
+//! transcript and sends through it; it must not reach a data channel itself.
 
 use leptos::prelude::*;
 
-use crate::app::I18n;
 use crate::hooks::UseRoomReturn;
-use crate::i18n::Msg;
+use crate::i18n::{I18n, Msg};
 
 #[component]
 pub fn ChatPanel(room: UseRoomReturn) -> impl IntoView {

@@ -1,13 +1,13 @@
 //! The files panel: pick or drop files to send to everyone connected, and
 //! one row per transfer with progress, speed, ETA, accept/resume, cancel, a
-//! verified badge and the download link.
+//! verified badge and the download link. It renders the transfers hook; it
+//! must not read files or open channels itself.
 
 use leptos::prelude::*;
 use web_sys::{DragEvent, File, FileList, HtmlInputElement};
 
-use crate::app::I18n;
 use crate::hooks::{UseRoomReturn, UseTransfersReturn};
-use crate::i18n::Msg;
+use crate::i18n::{I18n, Msg};
 use crate::rtc::transfer::{Direction, TransferState, TransferView};
 
 pub fn files_of(list: Option<FileList>) -> Vec<File> {
@@ -104,15 +104,6 @@ fn TransferRow(
         view.get()
             .is_some_and(|t| t.direction == Direction::Receive)
     };
-    let can_accept = move || {
-        view.get().is_some_and(|t| {
-            t.direction == Direction::Receive
-                && (t.state == TransferState::Offered
-                    || (t.state == TransferState::Failed && t.resumable))
-        })
-    };
-    let can_cancel = move || !state().is_final();
-    let (accept_id, cancel_id) = (id.clone(), id.clone());
     let peer_name = move || {
         let name = room.name_of(peer);
         if name.is_empty() {
@@ -151,27 +142,56 @@ fn TransferRow(
             <Show when=move || view.get().is_some_and(|t| t.error.is_some())>
                 <p class="error-text">{get(|t| t.error.clone().unwrap_or_default())}</p>
             </Show>
-            <div class="transfer-actions">
-                <Show when=can_accept>
-                    <button type="button" class="primary" data-testid="transfer-accept" on:click={
-                        let id = accept_id.clone();
-                        move |_| transfers.accept(&id)
-                    }>
-                        {move || if state() == TransferState::Failed { i18n.t(Msg::Resume)() } else { i18n.t(Msg::Accept)() }}
-                    </button>
-                </Show>
-                <Show when=can_cancel>
-                    <button type="button" data-testid="transfer-cancel" on:click={
-                        let id = cancel_id.clone();
-                        move |_| transfers.cancel(&id)
-                    }>{i18n.t(Msg::Cancel)}</button>
-                </Show>
-                <Show when=move || view.get().is_some_and(|t| t.url.is_some())>
-                    <a data-testid="download" href=get(|t| t.url.clone().unwrap_or_default()) download=get(|t| t.name.clone())>
-                        {i18n.t(Msg::Download)}
-                    </a>
-                </Show>
-            </div>
+            <TransferActions id=id view=view transfers=transfers/>
         </li>
+    }
+}
+
+/// Accept (or resume), cancel and download, as the transfer's state allows.
+#[component]
+fn TransferActions(
+    id: String,
+    view: Memo<Option<TransferView>>,
+    transfers: UseTransfersReturn,
+) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let get =
+        move |f: fn(&TransferView) -> String| move || view.get().map(|t| f(&t)).unwrap_or_default();
+    let state = move || {
+        view.get()
+            .map(|t| t.state)
+            .unwrap_or(TransferState::Cancelled)
+    };
+    let can_accept = move || {
+        view.get().is_some_and(|t| {
+            t.direction == Direction::Receive
+                && (t.state == TransferState::Offered
+                    || (t.state == TransferState::Failed && t.resumable))
+        })
+    };
+    let can_cancel = move || !state().is_final();
+    let (accept_id, cancel_id) = (id.clone(), id);
+    view! {
+        <div class="transfer-actions">
+            <Show when=can_accept>
+                <button type="button" class="primary" data-testid="transfer-accept" on:click={
+                    let id = accept_id.clone();
+                    move |_| transfers.accept(&id)
+                }>
+                    {move || if state() == TransferState::Failed { i18n.t(Msg::Resume)() } else { i18n.t(Msg::Accept)() }}
+                </button>
+            </Show>
+            <Show when=can_cancel>
+                <button type="button" data-testid="transfer-cancel" on:click={
+                    let id = cancel_id.clone();
+                    move |_| transfers.cancel(&id)
+                }>{i18n.t(Msg::Cancel)}</button>
+            </Show>
+            <Show when=move || view.get().is_some_and(|t| t.url.is_some())>
+                <a data-testid="download" href=get(|t| t.url.clone().unwrap_or_default()) download=get(|t| t.name.clone())>
+                    {i18n.t(Msg::Download)}
+                </a>
+            </Show>
+        </div>
     }
 }

@@ -1,9 +1,9 @@
-//! The button that switches the UI between English and Chinese.
+//! The button that switches the UI between English and Chinese. It flips the
+//! `I18n` context; it must not store the choice anywhere.
 
 use leptos::prelude::*;
 
-use crate::app::I18n;
-use crate::i18n::Msg;
+use crate::i18n::{I18n, Msg};
 
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {

@@ -1,17 +1,15 @@
 //! The lobby: room name (or a random one), display name, media choice, join.
+//! It renders the form and hands a `JoinRequest` up; it must not start media.
 
 use leptos::prelude::*;
 
-use crate::app::{I18n, JoinRequest};
-use crate::i18n::Msg;
-use crate::launch::{LaunchOptions, MediaMode};
+use crate::browser::random_bytes;
+use crate::i18n::{I18n, Msg};
+use crate::launch::{JoinRequest, LaunchOptions, MediaMode};
 
 /// A readable random room name such as `room-3f9a1c`.
 fn random_room() -> String {
-    let mut bytes = [0u8; 3];
-    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
-        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
-    }
+    let bytes: [u8; 3] = random_bytes();
     format!("room-{:02x}{:02x}{:02x}", bytes[0], bytes[1], bytes[2])
 }
 

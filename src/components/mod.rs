@@ -1,5 +1,5 @@
 //! View components: one file per part of the UI. They render signals and
-//! raise callbacks; they own no browser resources themselves.
+//! raise callbacks; they own no browser resources and do no I/O themselves.
 
 mod call;
 mod chat;

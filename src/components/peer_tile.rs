@@ -1,24 +1,25 @@
 //! One remote peer: name, connection state, camera video, shared screens,
-//! and a diagnostics panel (RTT, bitrate, loss, direct or relayed).
+//! and a diagnostics panel (RTT, bitrate, loss, direct or relayed). It
+//! renders the room and stats hooks; it must not reach the connection itself.
 
 use leptos::prelude::*;
 use peerlink_protocol::PeerId;
 use web_sys::MediaStream;
 
 use super::VideoTile;
-use crate::app::I18n;
 use crate::errors::peer_state_label;
 use crate::hooks::{use_stats, PeerView, UseRoomReturn};
-use crate::i18n::Msg;
+use crate::i18n::{text, I18n, Lang, Msg};
 
-fn display_name(name: &str, id: PeerId) -> String {
+fn display_name(lang: Lang, name: &str, id: PeerId) -> String {
     if name.trim().is_empty() {
-        format!("peer {}", id.short())
+        format!("{} {}", text(lang, Msg::PeerFallbackName), id.short())
     } else {
         name.to_string()
     }
 }
 
+/// Props: `id` of the remote peer; `room` the call's room hook.
 #[component]
 pub fn PeerTile(id: PeerId, room: UseRoomReturn) -> impl IntoView {
     let i18n = expect_context::<I18n>();
@@ -32,7 +33,7 @@ pub fn PeerTile(id: PeerId, room: UseRoomReturn) -> impl IntoView {
     let screens = move || peer().map(|p| p.screens).unwrap_or_default();
     let name = move || {
         peer()
-            .map(|p: PeerView| display_name(&p.name, id))
+            .map(|p: PeerView| display_name(i18n.0.get(), &p.name, id))
             .unwrap_or_default()
     };
     view! {
@@ -84,11 +85,11 @@ fn StatsTable(id: PeerId, room: UseRoomReturn) -> impl IntoView {
     };
     view! {
         <dl class="stats">
-            <dt>"RTT"</dt><dd>{row(|s, _, _| s.rtt_ms.map(|r| format!("{r:.0} ms")).unwrap_or_else(|| "–".into()))}</dd>
+            <dt>{i18n.t(Msg::StatsRtt)}</dt><dd>{row(|s, _, _| s.rtt_ms.map(|r| format!("{r:.0} ms")).unwrap_or_else(|| "–".into()))}</dd>
             <dt>"↑"</dt><dd>{row(|_, up, _| format!("{up:.0} kbit/s"))}</dd>
             <dt>"↓"</dt><dd>{row(|_, _, down| format!("{down:.0} kbit/s"))}</dd>
-            <dt>"loss"</dt><dd>{row(|s, _, _| format!("{:.1} %", s.loss_percent()))}</dd>
-            <dt>"path"</dt>
+            <dt>{i18n.t(Msg::StatsLoss)}</dt><dd>{row(|s, _, _| format!("{:.1} %", s.loss_percent()))}</dd>
+            <dt>{i18n.t(Msg::StatsPath)}</dt>
             <dd>{move || stats.get().map(|(s, _, _)| {
                 let kind = if s.is_relayed() { i18n.t(Msg::Relayed)() } else { i18n.t(Msg::Direct)() };
                 format!("{kind} ({} ↔ {})", s.local_candidate_type.unwrap_or_default(), s.remote_candidate_type.unwrap_or_default())

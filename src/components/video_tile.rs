@@ -1,8 +1,10 @@
-//! A `<video>` bound to a stream signal (srcObject is a property, not an
-//! attribute, so it is set from an effect).
+//! A `<video>` bound to a stream signal. It renders the element and marks
+//! refused autoplay (`data-playback`); the playback itself is `use_playback`'s.
 
 use leptos::prelude::*;
 use web_sys::MediaStream;
+
+use crate::hooks::use_playback;
 
 /// Props: `stream` to show; `muted` for the local preview (no echo);
 /// `testid` is the data-testid of the element.
@@ -13,18 +15,15 @@ pub fn VideoTile(
     testid: &'static str,
 ) -> impl IntoView {
     let video = NodeRef::<leptos::html::Video>::new();
-    Effect::new(move |_| {
-        let current = stream.get();
-        if let Some(element) = video.get() {
-            element.set_src_object(current.as_ref());
-            if current.is_some() {
-                // Autoplay can be refused without a user gesture; the
-                // element's controls-free tile starts on the next interaction.
-                let _ = element.play();
-            }
+    let refused = use_playback(video, stream);
+    let playback = move || {
+        if refused.get().is_some() {
+            "refused"
+        } else {
+            "ok"
         }
-    });
+    };
     view! {
-        <video node_ref=video data-testid=testid autoplay=true playsinline=true prop:muted=muted></video>
+        <video node_ref=video data-testid=testid data-playback=playback autoplay=true playsinline=true prop:muted=muted></video>
     }
 }

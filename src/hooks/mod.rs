@@ -1,12 +1,27 @@
-//! Hooks turn `rtc`, `signaling` and `room` events into Leptos signals; each
-//! releases everything it started in `on_cleanup`.
+//! Hooks turn `rtc`, `signaling`, `room` and `browser` events into Leptos
+//! signals and callbacks; each releases everything it started in
+//! `on_cleanup`. Components call these and do no browser I/O themselves.
 
+mod use_clipboard;
+mod use_devices;
+mod use_ice;
+mod use_ice_setting;
 mod use_media;
+mod use_playback;
 mod use_room;
+mod use_screen_share;
 mod use_stats;
 mod use_transfers;
 
+pub use use_clipboard::{use_clipboard, CopyState, UseClipboardReturn};
+pub use use_devices::use_device_switch;
+pub use use_ice::{use_ice, UseIceReturn};
+pub use use_ice_setting::{
+    saved_ice, use_ice_setting, SaveOutcome, UseIceSettingReturn, ICE_STORAGE_KEY,
+};
 pub use use_media::{tracks_of, use_media, UseMediaReturn};
+pub use use_playback::use_playback;
 pub use use_room::{use_room, ChatLine, PeerView, TransferHook, TransferInput, UseRoomReturn};
+pub use use_screen_share::{use_screen_share, UseScreenShareReturn};
 pub use use_stats::use_stats;
 pub use use_transfers::{use_transfers, UseTransfersReturn};

@@ -1,6 +1,7 @@
 //! `use_media`: the local camera/microphone stream for a media mode, mute and
 //! camera toggles, the device list (kept fresh on `devicechange`), and screen
-//! sharing. Tracks are stopped and listeners removed on cleanup.
+//! sharing. Tracks are stopped and listeners removed on cleanup. It owns
+//! local capture only; it must not touch peer connections (the room does).
 
 use gloo_events::EventListener;
 use leptos::prelude::*;
@@ -10,7 +11,8 @@ use web_sys::{MediaStream, MediaStreamTrack};
 
 use crate::launch::MediaMode;
 use crate::rtc::{
-    enumerate_devices, get_display_media, get_user_media, DeviceInfo, MediaError, MediaRequest,
+    enumerate_devices, get_display_media, get_user_media, DeviceInfo, DeviceKind, MediaError,
+    MediaRequest,
 };
 
 #[derive(Clone, Copy)]
@@ -43,9 +45,9 @@ fn stop_all(stream: &MediaStream) {
 }
 
 impl UseMediaReturn {
-    fn set_enabled(&self, kind: &str, on: bool) {
+    fn set_enabled(&self, kind: DeviceKind, on: bool) {
         if let Some(stream) = self.stream.get_untracked() {
-            for track in tracks_of(&stream).into_iter().filter(|t| t.kind() == kind) {
+            for track in tracks_of(&stream).into_iter().filter(|t| kind.matches(t)) {
                 track.set_enabled(on);
             }
         }
@@ -54,14 +56,14 @@ impl UseMediaReturn {
     /// Mutes or unmutes the microphone (the track keeps running, sends silence).
     pub fn toggle_mic(&self) {
         let on = !self.mic_on.get_untracked();
-        self.set_enabled("audio", on);
+        self.set_enabled(DeviceKind::Microphone, on);
         self.mic_on.set(on);
     }
 
     /// Turns the camera picture off or on (black frames while off).
     pub fn toggle_cam(&self) {
         let on = !self.cam_on.get_untracked();
-        self.set_enabled("video", on);
+        self.set_enabled(DeviceKind::Camera, on);
         self.cam_on.set(on);
     }
 
@@ -79,36 +81,29 @@ impl UseMediaReturn {
         self.screen.set(None);
     }
 
-    /// Opens `device_id` for `kind` ("audio"/"video"); returns the new track
+    /// Opens `device_id` (a camera or a microphone); returns the new track
     /// and the id of the one it replaces, after swapping it into the stream.
     pub async fn switch_device(
         &self,
-        kind: &str,
+        kind: DeviceKind,
         device_id: String,
     ) -> Result<(String, MediaStreamTrack), MediaError> {
-        let request = MediaRequest {
-            audio: kind == "audio",
-            video: kind == "video",
-            audio_device: (kind == "audio").then(|| device_id.clone()),
-            video_device: (kind == "video").then_some(device_id),
-        };
-        let fresh = get_user_media(&request).await?;
-        let Some(track) = tracks_of(&fresh).into_iter().find(|t| t.kind() == kind) else {
+        let fresh = get_user_media(&MediaRequest::one_device(kind, device_id)).await?;
+        let Some(track) = tracks_of(&fresh).into_iter().find(|t| kind.matches(t)) else {
             return Err(MediaError::NotFound);
         };
         let Some(stream) = self.stream.get_untracked() else {
             return Err(MediaError::NotFound);
         };
-        let old = tracks_of(&stream).into_iter().find(|t| t.kind() == kind);
+        let old = tracks_of(&stream).into_iter().find(|t| kind.matches(t));
         let old_id = old.as_ref().map(|t| t.id()).unwrap_or_default();
         if let Some(old) = old {
             stream.remove_track(&old);
             old.stop();
         }
-        track.set_enabled(if kind == "audio" {
-            self.mic_on.get_untracked()
-        } else {
-            self.cam_on.get_untracked()
+        track.set_enabled(match kind {
+            DeviceKind::Camera => self.cam_on.get_untracked(),
+            DeviceKind::Microphone | DeviceKind::Speaker => self.mic_on.get_untracked(),
         });
         stream.add_track(&track);
         Ok((old_id, track))
@@ -117,8 +112,11 @@ impl UseMediaReturn {
     pub fn refresh_devices(&self) {
         let devices = self.devices;
         spawn_local(async move {
-            if let Ok(list) = enumerate_devices().await {
-                devices.set(list);
+            match enumerate_devices().await {
+                Ok(list) => {
+                    devices.try_set(list);
+                }
+                Err(err) => web_sys::console::warn_1(&format!("peerlink: {err}").into()),
             }
         });
     }

@@ -1,5 +1,6 @@
 //! `use_stats`: polls one peer connection's `getStats()` every 2 s while the
-//! component lives, and derives bitrates from successive reports.
+//! component lives, and derives bitrates from successive reports. The timer
+//! is dropped on cleanup; reading the report is `rtc/stats.rs`'s job.
 
 use std::rc::Rc;
 

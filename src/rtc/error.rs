@@ -1,6 +1,7 @@
 //! Typed errors of the rtc layer. Each keeps the DOMException name the
 //! browser gave (`NotAllowedError`, `InvalidStateError`, …), so the UI can
-//! say something useful; the mapping to user-facing text is in `errors.rs`.
+//! say something useful. The mapping to user-facing text is in `errors.rs`;
+//! nothing here is shown to the user as it is.
 
 /// What went wrong with a peer connection.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -8,7 +9,7 @@ pub enum PeerError {
     #[error("cannot create the peer connection: {0}")]
     Create(String),
     #[error("the ICE server list is invalid: {0}")]
-    IceConfig(String),
+    IceConfig(#[from] IceError),
     #[error("creating the local description failed: {0}")]
     SetLocalDescription(String),
     #[error("applying the remote description failed: {0}")]
@@ -23,6 +24,21 @@ pub enum PeerError {
     Send(String),
     #[error("the message is too large ({size} bytes, limit {limit})")]
     MessageTooLarge { size: usize, limit: usize },
+}
+
+/// What is wrong with an ICE server list (`?ice=`, settings, `/turn`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IceError {
+    #[error("not a JSON list of ICE servers: {0}")]
+    Json(String),
+    #[error("a server without urls")]
+    NoUrls,
+    #[error("{0:?} is not a stun:/turn: URL")]
+    BadScheme(String),
+    #[error("{0} needs a username and credential")]
+    MissingCredential(String),
+    #[error("the list cannot be handed to the browser: {0}")]
+    Encode(String),
 }
 
 /// What went wrong getting camera, microphone or screen.

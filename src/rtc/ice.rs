@@ -1,11 +1,13 @@
 //! ICE servers: the default list (one public STUN server, as in the classic
 //! tutorials), overrides from settings or `?ice=` (JSON), TURN credentials.
+//! It parses, checks and fetches server lists; it must not choose between
+//! them (that is `hooks/use_ice.rs`).
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::PeerError;
+use super::IceError;
 
 /// The STUN server used when nothing else is configured.
 pub const DEFAULT_STUN: &str = "stun:stun.l.google.com:19302";
@@ -63,29 +65,25 @@ impl IceConfig {
     }
 
     /// Parses a JSON array of RTCIceServer dictionaries (`?ice=`, settings).
-    pub fn parse(json: &str) -> Result<IceConfig, PeerError> {
+    pub fn parse(json: &str) -> Result<IceConfig, IceError> {
         let servers: Vec<IceServer> =
-            serde_json::from_str(json).map_err(|e| PeerError::IceConfig(e.to_string()))?;
+            serde_json::from_str(json).map_err(|e| IceError::Json(e.to_string()))?;
         for server in &servers {
             let urls = server.urls.all();
             if urls.is_empty() {
-                return Err(PeerError::IceConfig("a server without urls".into()));
+                return Err(IceError::NoUrls);
             }
             for url in urls {
                 let scheme_ok = ["stun:", "stuns:", "turn:", "turns:"]
                     .iter()
                     .any(|s| url.starts_with(s));
                 if !scheme_ok {
-                    return Err(PeerError::IceConfig(format!(
-                        "{url:?} is not a stun:/turn: URL"
-                    )));
+                    return Err(IceError::BadScheme(url.to_string()));
                 }
                 if url.starts_with("turn")
                     && (server.username.is_none() || server.credential.is_none())
                 {
-                    return Err(PeerError::IceConfig(format!(
-                        "{url} needs a username and credential"
-                    )));
+                    return Err(IceError::MissingCredential(url.to_string()));
                 }
             }
         }
@@ -93,11 +91,11 @@ impl IceConfig {
     }
 
     /// The `iceServers` value for an RTCConfiguration.
-    pub fn to_js(&self) -> Result<JsValue, PeerError> {
+    pub fn to_js(&self) -> Result<JsValue, IceError> {
         let serializer = serde_wasm_bindgen::Serializer::json_compatible();
         self.servers
             .serialize(&serializer)
-            .map_err(|e| PeerError::IceConfig(e.to_string()))
+            .map_err(|e| IceError::Encode(e.to_string()))
     }
 }
 

@@ -1,6 +1,7 @@
 //! The few browser calls web-sys does not bind (argument-less
 //! `setLocalDescription`, `restartIce`) and string-valued properties, all
-//! through `Reflect` in this one place.
+//! through `Reflect` in this one place. Nothing else in the app may use
+//! `Reflect` for a call web-sys binds.
 
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};

@@ -1,7 +1,8 @@
 //! Local media: camera and microphone (`getUserMedia`), screen
 //! (`getDisplayMedia`) and the device list. Every rejection becomes a typed
 //! `MediaError` by its DOMException name; an insecure context is caught
-//! before the browser is even asked.
+//! before the browser is even asked. It captures and lists; it must not keep
+//! streams alive or decide what to do with them (that is `hooks/use_media.rs`).
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -13,6 +14,7 @@ use web_sys::{
 
 use super::MediaError;
 use crate::browser::js_error_name;
+use crate::browser::location::is_secure_context;
 
 /// What to capture, and from which devices (`None` = the browser's default).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -23,6 +25,7 @@ pub struct MediaRequest {
     pub video_device: Option<String>,
 }
 
+/// A kind of media device, as `enumerateDevices` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeviceKind {
     Camera,
@@ -30,17 +33,39 @@ pub enum DeviceKind {
     Speaker,
 }
 
+impl DeviceKind {
+    /// The `MediaStreamTrack.kind` of this device's tracks (`"video"`/`"audio"`).
+    pub fn track_kind(self) -> &'static str {
+        match self {
+            DeviceKind::Camera => "video",
+            DeviceKind::Microphone | DeviceKind::Speaker => "audio",
+        }
+    }
+
+    /// True for a track of this kind of device.
+    pub fn matches(self, track: &web_sys::MediaStreamTrack) -> bool {
+        track.kind() == self.track_kind()
+    }
+}
+
+impl MediaRequest {
+    /// Exactly one device: `device_id` of `kind` (a camera or a microphone).
+    pub fn one_device(kind: DeviceKind, device_id: String) -> MediaRequest {
+        let camera = kind == DeviceKind::Camera;
+        MediaRequest {
+            audio: !camera,
+            video: camera,
+            audio_device: (!camera).then(|| device_id.clone()),
+            video_device: camera.then_some(device_id),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeviceInfo {
     pub id: String,
     pub kind: DeviceKind,
     pub label: String,
-}
-
-pub fn is_secure_context() -> bool {
-    web_sys::window()
-        .map(|w| w.is_secure_context())
-        .unwrap_or(false)
 }
 
 fn media_devices() -> Result<MediaDevices, MediaError> {

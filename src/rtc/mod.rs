@@ -12,11 +12,10 @@ mod stats;
 pub mod transfer;
 
 pub use channel::{Channel, ChannelEvent, ChannelKind};
-pub use error::{MediaError, PeerError};
+pub use error::{IceError, MediaError, PeerError};
 pub use ice::{fetch_turn, turn_url, IceConfig, IceServer, IceUrls, DEFAULT_STUN};
 pub use media::{
-    enumerate_devices, get_display_media, get_user_media, is_secure_context, DeviceInfo,
-    DeviceKind, MediaRequest,
+    enumerate_devices, get_display_media, get_user_media, DeviceInfo, DeviceKind, MediaRequest,
 };
 pub use peer::{PeerConfig, PeerEvent, PeerSession};
 pub use stats::{collect_stats, PeerStats};

@@ -1,5 +1,6 @@
 //! A per-peer summary of `getStats()`: round-trip time, bitrates, packet
 //! loss and the candidate pair type (direct host/srflx, or relayed by TURN).
+//! It reads and sums numbers; it must not word them for the user.
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;

@@ -87,3 +87,60 @@ async fn a_joined_app_shows_a_hostile_chat_message_as_literal_text() {
         .replace_state_with_url(&JsValue::NULL, "", Some(&original))
         .expect("restore URL");
 }
+
+/// The button in the call's control bar whose text is one of `labels`.
+fn control_button(root: &web_sys::Element, labels: &[&str]) -> Option<web_sys::HtmlElement> {
+    use wasm_bindgen::JsCast;
+    query_all(root, ".controls button")
+        .into_iter()
+        .find(|b| labels.contains(&b.text_content().unwrap_or_default().as_str()))
+        .and_then(|b| b.dyn_into().ok())
+}
+
+#[wasm_bindgen_test]
+async fn copy_link_says_copied_only_when_the_clipboard_took_it() {
+    let window = web_sys::window().expect("window");
+    let original = window.location().href().expect("href");
+    // No relay needed: the control bar renders while the relay is unreachable.
+    let link = format!(
+        "?relay=ws%3A%2F%2F127.0.0.1%3A9%2Fws&ice=%5B%5D&media=none#{}",
+        unique_room("copy")
+    );
+    window
+        .history()
+        .expect("history")
+        .replace_state_with_url(&JsValue::NULL, "", Some(&link))
+        .expect("launch URL");
+    let root = fresh_root();
+    let handle = leptos::mount::mount_to(root.clone(), peerlink::App);
+    wait_until("the control bar", 5_000, || {
+        control_button(&root, &["Copy link", "复制链接"]).is_some()
+    })
+    .await;
+    // What this browser does with a clipboard write right now (headless
+    // browsers often refuse one without focus or a user gesture).
+    let direct = peerlink::browser::clipboard::write_text("probe").await;
+    control_button(&root, &["Copy link", "复制链接"])
+        .expect("copy button")
+        .click();
+    wait_until("the copy outcome", 5_000, || {
+        control_button(&root, &["Copy link", "复制链接"]).is_none()
+    })
+    .await;
+    let expected: &[&str] = if direct.is_ok() {
+        &["Link copied", "链接已复制"]
+    } else {
+        &["Copy failed", "复制失败"]
+    };
+    assert!(
+        control_button(&root, expected).is_some(),
+        "clipboard said {direct:?}; the button says {:?}",
+        query(&root, ".controls").and_then(|c| c.text_content())
+    );
+    drop(handle);
+    window
+        .history()
+        .expect("history")
+        .replace_state_with_url(&JsValue::NULL, "", Some(&original))
+        .expect("restore URL");
+}

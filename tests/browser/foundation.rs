@@ -124,3 +124,27 @@ async fn fake_camera_yields_a_live_video_track() {
     assert_eq!(track.ready_state(), web_sys::MediaStreamTrackState::Live);
     track.stop();
 }
+
+#[wasm_bindgen_test]
+async fn timers_fire_unless_dropped_and_the_clock_is_monotonic() {
+    use peerlink::browser::{now, Interval, Timeout};
+    let fired = Rc::new(RefCell::new(Vec::new()));
+    let (kept, dropped, ticks) = (fired.clone(), fired.clone(), fired.clone());
+    let before = now();
+    let _kept = Timeout::new(10, move || kept.borrow_mut().push("kept"));
+    drop(Timeout::new(10, move || {
+        dropped.borrow_mut().push("dropped")
+    }));
+    let interval = Interval::new(5, move || ticks.borrow_mut().push("tick"));
+    wait_until("the kept timeout fires", 2_000, || {
+        fired.borrow().contains(&"kept")
+    })
+    .await;
+    drop(interval);
+    let ticks_then = fired.borrow().iter().filter(|f| **f == "tick").count();
+    sleep(50).await;
+    let ticks_now = fired.borrow().iter().filter(|f| **f == "tick").count();
+    assert_eq!(ticks_then, ticks_now, "a dropped interval stops");
+    assert!(!fired.borrow().contains(&"dropped"));
+    assert!(now().since(before).as_millis() >= 9);
+}

@@ -90,3 +90,56 @@ async fn turn_credentials_come_from_the_relay_when_it_has_them() {
     let none = peerlink::rtc::fetch_turn(crate::signaling::broadcast_relay_url()).await;
     assert!(none.is_none());
 }
+
+#[wasm_bindgen_test]
+fn ice_lists_fail_with_typed_errors() {
+    use peerlink::rtc::{IceConfig, IceError};
+    assert!(matches!(IceConfig::parse("nope"), Err(IceError::Json(_))));
+    assert_eq!(IceConfig::parse(r#"[{"urls":[]}]"#), Err(IceError::NoUrls));
+    assert_eq!(
+        IceConfig::parse(r#"[{"urls":"http://x"}]"#),
+        Err(IceError::BadScheme("http://x".into()))
+    );
+    assert_eq!(
+        IceConfig::parse(r#"[{"urls":"turn:x"}]"#),
+        Err(IceError::MissingCredential("turn:x".into()))
+    );
+    assert!(IceConfig::parse("[]").is_ok_and(|c| c.servers.is_empty()));
+}
+
+#[wasm_bindgen_test]
+fn error_texts_come_from_i18n_in_both_languages() {
+    use peerlink::errors::{ice_error_message, Notice};
+    use peerlink::rtc::{IceError, MediaError};
+    let notices = [
+        Notice::Media(MediaError::PermissionDenied),
+        Notice::Media(MediaError::NotFound),
+        Notice::BadIce(IceError::Json("expected value at line 1".into())),
+        Notice::RoomFull,
+    ];
+    for notice in notices {
+        let en = notice.message(Lang::En);
+        let zh = notice.message(Lang::Zh);
+        assert!(!en.is_empty() && !zh.is_empty());
+        assert_ne!(en, zh, "{notice:?} is translated");
+        // The parser's English detail never reaches the user.
+        assert!(!zh.contains("expected") && !en.contains("expected"), "{zh}");
+    }
+    let missing = IceError::MissingCredential("turn:relay.example".into());
+    assert!(ice_error_message(Lang::Zh, &missing).contains("turn:relay.example"));
+    assert_ne!(
+        ice_error_message(Lang::Zh, &missing),
+        ice_error_message(Lang::En, &missing)
+    );
+}
+
+#[wasm_bindgen_test]
+fn device_kinds_name_their_track_kind() {
+    use peerlink::rtc::{DeviceKind, MediaRequest};
+    assert_eq!(DeviceKind::Camera.track_kind(), "video");
+    assert_eq!(DeviceKind::Microphone.track_kind(), "audio");
+    let request = MediaRequest::one_device(DeviceKind::Microphone, "mic-1".into());
+    assert!(request.audio && !request.video);
+    assert_eq!(request.audio_device.as_deref(), Some("mic-1"));
+    assert_eq!(request.video_device, None);
+}

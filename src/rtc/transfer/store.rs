@@ -1,17 +1,21 @@
 //! Where received bytes go while a file arrives: the origin private file
 //! system (OPFS) for large files where the browser has it, Blob parts in
-//! batches otherwise. Either way the wasm heap never holds the file. OPFS
-//! calls go through `Reflect` (web-sys keeps the File System Access types
-//! behind unstable cfgs).
+//! batches otherwise. Either way the wasm heap never holds the file; this
+//! module stores bytes and must not decide a transfer's fate. OPFS calls use
+//! web-sys's File System bindings; `Reflect` only detects whether they exist.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use js_sys::{Array, ArrayBuffer, Function, Object, Promise, Reflect};
+use js_sys::{Array, ArrayBuffer, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{Blob, BlobPropertyBag, Url};
+use web_sys::{
+    Blob, BlobPropertyBag, FileSystemDirectoryHandle, FileSystemFileHandle,
+    FileSystemGetDirectoryOptions, FileSystemGetFileOptions, FileSystemWritableFileStream,
+    StorageManager, Url,
+};
 
 use crate::browser::{js_error_name, Notify};
 
@@ -34,50 +38,64 @@ pub(crate) struct OpfsFile {
     batch_limit: usize,
     /// OPFS would not open: the store falls back to Blob parts, queue intact.
     open_failed: Cell<bool>,
-    writable: RefCell<Option<JsValue>>,
+    writable: RefCell<Option<FileSystemWritableFileStream>>,
     queue: RefCell<VecDeque<ArrayBuffer>>,
     writing: Cell<bool>,
     failed: RefCell<Option<String>>,
     idle: Notify,
 }
 
-async fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, String> {
-    let function: Function = Reflect::get(target, &method.into())
+/// Awaits a promise and casts what it resolves to; errors keep the DOMException name.
+async fn resolve<T: JsCast>(promise: Promise) -> Result<T, String> {
+    JsFuture::from(promise)
+        .await
         .map_err(|e| js_error_name(&e))?
         .dyn_into()
-        .map_err(|_| format!("{method} is not a function"))?;
-    let result = function
-        .apply(target, &args.iter().collect::<Array>())
-        .map_err(|e| js_error_name(&e))?;
-    match result.dyn_into::<Promise>() {
-        Ok(promise) => JsFuture::from(promise).await.map_err(|e| js_error_name(&e)),
-        Err(value) => Ok(value),
+        .map_err(|_| "unexpected value from the file system".to_string())
+}
+
+fn has(target: &JsValue, name: &str) -> bool {
+    Reflect::get(target, &name.into()).is_ok_and(|f| f.is_function())
+}
+
+/// `navigator.storage`, when it has OPFS with writable files (Safari has
+/// `getDirectory` but no `createWritable` outside workers). The bindings do
+/// not catch a missing method, so it is checked here first.
+fn storage() -> Option<StorageManager> {
+    let storage = web_sys::window()?.navigator().storage();
+    if storage.is_undefined() || !has(&storage, "getDirectory") {
+        return None;
     }
+    let handle = Reflect::get(&js_sys::global(), &"FileSystemFileHandle".into()).ok()?;
+    let prototype = Reflect::get(&handle, &"prototype".into()).ok()?;
+    has(&prototype, "createWritable").then_some(storage)
 }
 
-fn storage() -> Option<JsValue> {
-    let navigator = web_sys::window()?.navigator();
-    let storage = Reflect::get(&navigator, &"storage".into()).ok()?;
-    let has = Reflect::get(&storage, &"getDirectory".into())
-        .ok()
-        .is_some_and(|f| f.is_function());
-    has.then_some(storage)
+async fn directory() -> Result<FileSystemDirectoryHandle, String> {
+    let storage = storage().ok_or("no OPFS")?;
+    let root: FileSystemDirectoryHandle = resolve(storage.get_directory()).await?;
+    let options = FileSystemGetDirectoryOptions::new();
+    options.set_create(true);
+    resolve(root.get_directory_handle_with_options(OPFS_DIR, &options)).await
 }
 
-fn create_option() -> JsValue {
-    let options = Object::new();
-    let _ = Reflect::set(&options, &"create".into(), &JsValue::TRUE);
-    options.into()
-}
-
-async fn directory() -> Result<JsValue, String> {
-    let root = call(&storage().ok_or("no OPFS")?, "getDirectory", &[]).await?;
-    call(
-        &root,
-        "getDirectoryHandle",
-        &[OPFS_DIR.into(), create_option()],
+async fn file_handle(name: &str, create: bool) -> Result<FileSystemFileHandle, String> {
+    let options = FileSystemGetFileOptions::new();
+    options.set_create(create);
+    resolve(
+        directory()
+            .await?
+            .get_file_handle_with_options(name, &options),
     )
     .await
+}
+
+/// Awaits a promise whose value does not matter.
+async fn done(promise: Promise) -> Result<(), String> {
+    JsFuture::from(promise)
+        .await
+        .map(drop)
+        .map_err(|e| js_error_name(&e))
 }
 
 impl Store {
@@ -194,13 +212,9 @@ impl Store {
                     .borrow_mut()
                     .take()
                     .ok_or("the file was never opened")?;
-                call(&writable, "close", &[]).await?;
-                let dir = directory().await?;
-                let handle = call(&dir, "getFileHandle", &[file.name.clone().into()]).await?;
-                let stored: Blob = call(&handle, "getFile", &[])
-                    .await?
-                    .dyn_into()
-                    .map_err(|_| "not a file")?;
+                done(writable.close()).await?;
+                let handle = file_handle(&file.name, false).await?;
+                let stored: Blob = resolve(handle.get_file()).await?;
                 // Re-type it (the OPFS file has no MIME type) without copying.
                 let typed =
                     Blob::new_with_blob_sequence_and_options(&Array::of1(&stored), &options)
@@ -219,11 +233,18 @@ impl Store {
                     file.idle.notified().await;
                 }
                 let writable = file.writable.borrow_mut().take();
-                if let Some(writable) = writable {
-                    let _ = call(&writable, "abort", &[]).await;
-                }
-                if let Ok(dir) = directory().await {
-                    let _ = call(&dir, "removeEntry", &[file.name.clone().into()]).await;
+                let aborted = match writable {
+                    Some(writable) => done(writable.abort()).await,
+                    None => Ok(()),
+                };
+                let removed = match directory().await {
+                    Ok(dir) => done(dir.remove_entry(&file.name)).await,
+                    Err(err) => Err(err),
+                };
+                if let Err(err) = aborted.and(removed) {
+                    web_sys::console::warn_1(
+                        &format!("peerlink: a discarded file stays in OPFS ({err})").into(),
+                    );
                 }
             });
         }
@@ -234,14 +255,8 @@ impl Store {
 async fn write_queued(file: Rc<OpfsFile>) {
     if file.writable.borrow().is_none() {
         let opened = async {
-            let dir = directory().await?;
-            let handle = call(
-                &dir,
-                "getFileHandle",
-                &[file.name.clone().into(), create_option()],
-            )
-            .await?;
-            call(&handle, "createWritable", &[]).await
+            let handle = file_handle(&file.name, true).await?;
+            resolve::<FileSystemWritableFileStream>(handle.create_writable()).await
         }
         .await;
         match opened {
@@ -264,7 +279,11 @@ async fn write_queued(file: Rc<OpfsFile>) {
         let Some(writable) = file.writable.borrow().clone() else {
             break;
         };
-        if let Err(err) = call(&writable, "write", &[buffer.into()]).await {
+        let written = match writable.write_with_buffer_source(&buffer) {
+            Ok(promise) => done(promise).await,
+            Err(err) => Err(js_error_name(&err)),
+        };
+        if let Err(err) = written {
             *file.failed.borrow_mut() = Some(format!("cannot store the file: {err}"));
             file.queue.borrow_mut().clear();
             break;
