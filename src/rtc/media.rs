@@ -4,12 +4,11 @@
 //! before the browser is even asked. It captures and lists; it must not keep
 //! streams alive or decide what to do with them (that is `hooks/use_media.rs`).
 
-use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    DisplayMediaStreamConstraints, MediaDeviceInfo, MediaDeviceKind, MediaDevices, MediaStream,
-    MediaStreamConstraints,
+    ConstrainDomStringParameters, DisplayMediaStreamConstraints, MediaDeviceInfo, MediaDeviceKind,
+    MediaDevices, MediaStream, MediaStreamConstraints, MediaTrackConstraints,
 };
 
 use super::MediaError;
@@ -76,24 +75,21 @@ fn media_devices() -> Result<MediaDevices, MediaError> {
         .ok_or(MediaError::Unsupported)?
         .navigator();
     // `navigator.mediaDevices` is undefined in insecure contexts and old browsers.
-    let present = Reflect::get(&navigator, &"mediaDevices".into())
-        .map(|v| !v.is_undefined())
-        .unwrap_or(false);
-    if !present {
-        return Err(MediaError::Unsupported);
-    }
     navigator
         .media_devices()
-        .map_err(|_| MediaError::Unsupported)
+        .ok()
+        .filter(|devices| !devices.is_undefined())
+        .ok_or(MediaError::Unsupported)
 }
 
+/// `true` (any device), or `{deviceId: {exact: id}}`.
 fn track_constraint(device: &Option<String>) -> JsValue {
     match device {
         Some(id) => {
-            let constraint = Object::new();
-            let exact = Object::new();
-            let _ = Reflect::set(&exact, &"exact".into(), &id.into());
-            let _ = Reflect::set(&constraint, &"deviceId".into(), &exact);
+            let exact = ConstrainDomStringParameters::new();
+            exact.set_exact_str(id);
+            let constraint = MediaTrackConstraints::new();
+            constraint.set_device_id_constrain_dom_string_parameters(&exact);
             constraint.into()
         }
         None => JsValue::TRUE,
