@@ -1,7 +1,7 @@
 //! The root component: reads the launch URL, provides the language context,
-//! and shows the lobby or the call. Joining puts the room in the URL
-//! fragment, so the address bar is always a link to the same room. It
-//! routes and provides context; it must not hold call state itself.
+//! and shows the lobby or the call, with the room in the URL fragment so the
+//! address bar is always a link to it. It routes and provides context; it
+//! must not hold call state itself.
 
 use leptos::prelude::*;
 

@@ -1,6 +1,6 @@
-//! A single-threaded async notification: `notify()` wakes the task waiting in
-//! `notified()`, or lets the next wait finish at once. Lets async code await
-//! browser events (a channel opening, `bufferedamountlow`) without callbacks.
+//! A single-threaded async notification, so async code can await browser
+//! events (a channel opening, `bufferedamountlow`) without callbacks. It
+//! only wakes one waiter; it must not carry values or queue notifications.
 
 use std::cell::RefCell;
 use std::future::Future;

@@ -1,7 +1,7 @@
 //! `use_media`: the local camera/microphone stream for a media mode, mute and
-//! camera toggles, the device list (kept fresh on `devicechange`), and screen
-//! sharing. Tracks are stopped and listeners removed on cleanup. It owns
-//! local capture only; it must not touch peer connections (the room does).
+//! camera toggles, the device list (kept fresh on `devicechange`) and the
+//! screen capture, all stopped on cleanup. It owns local capture only; it
+//! must not touch peer connections (the room does).
 
 use gloo_events::EventListener;
 use leptos::prelude::*;

@@ -1,7 +1,6 @@
-//! Typed errors of the rtc layer. Each keeps the DOMException name the
-//! browser gave (`NotAllowedError`, `InvalidStateError`, …), so the UI can
-//! say something useful. The mapping to user-facing text is in `errors.rs`;
-//! nothing here is shown to the user as it is.
+//! Typed errors of the rtc layer, each keeping the DOMException name the
+//! browser gave (`NotAllowedError`, `InvalidStateError`, …). Nothing here is
+//! shown to the user as it is: the mapping to text is in `errors.rs`.
 
 /// What went wrong with a peer connection.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,8 +1,8 @@
 //! Local media: camera and microphone (`getUserMedia`), screen
-//! (`getDisplayMedia`) and the device list. Every rejection becomes a typed
-//! `MediaError` by its DOMException name; an insecure context is caught
-//! before the browser is even asked. It captures and lists; it must not keep
-//! streams alive or decide what to do with them (that is `hooks/use_media.rs`).
+//! (`getDisplayMedia`) and the device list, every rejection a typed
+//! `MediaError` (an insecure context is caught before the browser is asked).
+//! It captures and lists; it must not keep streams alive or decide what to
+//! do with them (that is `hooks/use_media.rs`).
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

@@ -1,8 +1,7 @@
 //! Where received bytes go while a file arrives: the origin private file
-//! system (OPFS) for large files where the browser has it, Blob parts in
-//! batches otherwise. Either way the wasm heap never holds the file; this
-//! module stores bytes and must not decide a transfer's fate. OPFS calls use
-//! web-sys's File System bindings; `Reflect` only detects whether they exist.
+//! system (OPFS, over web-sys's File System bindings) for large files where
+//! the browser has it, Blob parts in batches otherwise, never the wasm heap.
+//! It stores bytes; it must not decide a transfer's fate.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
