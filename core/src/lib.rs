@@ -4,8 +4,17 @@
 //! in as a value) that hands back actions. It knows no browser, socket or
 //! clock; `src/rtc`, `src/signaling` and `src/room` carry its actions out.
 
+mod ice_restart;
+mod negotiation;
+mod sdp;
 mod state;
 mod time;
 
+pub use ice_restart::{IceRestart, DISCONNECTED_GRACE};
+pub use negotiation::{
+    Negotiation, NegotiationAction, NegotiationDrops, NegotiationError, Role, SignalingState,
+    MAX_EARLY_CANDIDATES, MAX_QUEUED_SIGNALS,
+};
+pub use sdp::SdpOrigin;
 pub use state::{ConnectionState, IceConnectionState};
 pub use time::Instant;
