@@ -6,6 +6,9 @@
 
 mod ice_restart;
 mod negotiation;
+mod presence;
+mod rate;
+mod room;
 mod sdp;
 mod state;
 mod time;
@@ -15,6 +18,9 @@ pub use negotiation::{
     Negotiation, NegotiationAction, NegotiationDrops, NegotiationError, Role, SignalingState,
     MAX_EARLY_CANDIDATES, MAX_QUEUED_SIGNALS,
 };
+pub use presence::{DropCounts, Presence, PresenceConfig, PresenceOutput, SEQ_WINDOW};
+pub use rate::TokenBucket;
+pub use room::{RoomAction, RoomConfig, RoomRules, Route};
 pub use sdp::SdpOrigin;
 pub use state::{ConnectionState, IceConnectionState};
 pub use time::Instant;
