@@ -4,6 +4,7 @@
 use crate::i18n::{text, Lang, Msg};
 use crate::rtc::{MediaError, PeerError};
 use crate::signaling::SignalingError;
+use peerlink_core::ConnectionState;
 
 /// Something the user should be told, in their language.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,14 +43,14 @@ impl Notice {
 }
 
 /// The label of a peer's `connectionState`.
-pub fn peer_state_label(lang: Lang, state: &str) -> &'static str {
+pub fn peer_state_label(lang: Lang, state: ConnectionState) -> &'static str {
     let msg = match state {
-        "connected" => Msg::StatePeerConnected,
-        "disconnected" => Msg::StatePeerDisconnected,
-        "failed" => Msg::StatePeerFailed,
-        "closed" => Msg::StatePeerClosed,
-        "new" => Msg::StatePeerNew,
-        _ => Msg::StatePeerConnecting,
+        ConnectionState::Connected => Msg::StatePeerConnected,
+        ConnectionState::Disconnected => Msg::StatePeerDisconnected,
+        ConnectionState::Failed => Msg::StatePeerFailed,
+        ConnectionState::Closed => Msg::StatePeerClosed,
+        ConnectionState::New => Msg::StatePeerNew,
+        ConnectionState::Connecting => Msg::StatePeerConnecting,
     };
     text(lang, msg)
 }

@@ -14,6 +14,7 @@ use crate::errors::Notice;
 use crate::room::{Room, RoomEvent, RoomOptions};
 use crate::rtc::{IceConfig, PeerSession};
 use crate::signaling::RelayState;
+use peerlink_core::ConnectionState;
 
 /// Longest chat transcript kept in memory.
 const CHAT_HISTORY: usize = 500;
@@ -23,7 +24,7 @@ pub struct PeerView {
     pub id: PeerId,
     pub name: String,
     /// RTCPeerConnection `connectionState`.
-    pub state: String,
+    pub state: ConnectionState,
     pub camera: Option<MediaStream>,
     pub screens: Vec<MediaStream>,
 }
@@ -45,7 +46,7 @@ pub enum TransferInput {
     Control(ChannelMessage),
     Channel(RtcDataChannel),
     /// The peer's `connectionState`.
-    State(String),
+    State(ConnectionState),
     PeerLeft,
 }
 
@@ -157,7 +158,7 @@ fn on_room_event(state: UseRoomReturn, event: RoomEvent) {
                 list.push(PeerView {
                     id,
                     name,
-                    state: "new".into(),
+                    state: ConnectionState::New,
                     camera: None,
                     screens: Vec::new(),
                 });
@@ -169,7 +170,7 @@ fn on_room_event(state: UseRoomReturn, event: RoomEvent) {
             state: connection,
         } => {
             if let Some(hook) = state.transfers.get_value() {
-                hook(id, TransferInput::State(connection.clone()));
+                hook(id, TransferInput::State(connection));
             }
             update_peer(state.peers, id, |p| p.state = connection);
         }
