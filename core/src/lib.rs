@@ -6,6 +6,8 @@
 
 mod ice_restart;
 mod negotiation;
+#[cfg(test)]
+mod negotiation_model;
 mod presence;
 mod rate;
 mod room;
