@@ -14,6 +14,7 @@ mod room;
 mod sdp;
 mod state;
 mod time;
+mod trust;
 
 pub use ice_restart::{IceRestart, DISCONNECTED_GRACE};
 pub use negotiation::{
@@ -26,3 +27,7 @@ pub use room::{RoomAction, RoomConfig, RoomRules, Route};
 pub use sdp::SdpOrigin;
 pub use state::{ConnectionState, IceConnectionState};
 pub use time::Instant;
+pub use trust::{
+    fingerprints, from_hex, to_hex, Confirmation, ConfirmationState, RoomKeys, Sas, SasError,
+    SasMessage, SasState, CONFIRM_TIMEOUT,
+};
