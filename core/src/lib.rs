@@ -27,6 +27,7 @@ pub use room::{RoomAction, RoomConfig, RoomRules, Route};
 pub use sdp::SdpOrigin;
 pub use state::{ConnectionState, IceConnectionState};
 pub use time::Instant;
+pub use trust::base64url;
 pub use trust::{
     fingerprints, from_hex, to_hex, Confirmation, ConfirmationState, RoomKeys, Sas, SasError,
     SasMessage, SasState, CONFIRM_TIMEOUT,

@@ -26,6 +26,9 @@ pub struct PresenceConfig {
     /// New peer ids admitted per second, with a burst of `admission_burst`.
     pub admissions_per_second: f64,
     pub admission_burst: f64,
+    /// A private room: every envelope must be sealed with the room key;
+    /// open ones are dropped, sealed ones go out to be opened first.
+    pub sealed: bool,
 }
 
 impl PresenceConfig {
@@ -37,6 +40,7 @@ impl PresenceConfig {
             max_tracked: 64,
             admissions_per_second: 2.0,
             admission_burst: 16.0,
+            sealed: false,
         }
     }
 }
@@ -57,6 +61,9 @@ pub enum PresenceOutput {
         from: PeerId,
         signal: Signal,
     },
+    /// A sealed envelope addressed to us: open it, then hand it back with
+    /// [`Presence::receive_opened`] (or [`Presence::count_unopenable`]).
+    Open(Envelope),
 }
 
 /// Frames dropped on arrival, by reason.
@@ -69,6 +76,10 @@ pub struct DropCounts {
     pub not_for_us: u32,
     pub duplicate: u32,
     pub sealed: u32,
+    /// Open envelopes in a private room.
+    pub unsealed: u32,
+    /// Sealed envelopes that did not open (tampered, forged, another key).
+    pub unopenable: u32,
     /// New ids refused by the admission rate or the table limit.
     pub flood: u32,
     /// Byes naming a peer the room reports connected: ignored.
@@ -84,6 +95,8 @@ impl DropCounts {
             + self.not_for_us
             + self.duplicate
             + self.sealed
+            + self.unsealed
+            + self.unopenable
             + self.flood
     }
 }
@@ -241,6 +254,13 @@ impl Presence {
         self.drops.unparsable += 1;
     }
 
+    /// A sealed envelope did not open.
+    pub fn count_unopenable(&mut self) {
+        self.drops.unopenable += 1;
+    }
+
+    /// Header checks come first, so nothing is decrypted that would be
+    /// dropped anyway.
     fn receive_envelope(&mut self, envelope: Envelope, now: Instant) {
         if envelope.from == self.me {
             return self.drops.own_echo += 1;
@@ -248,10 +268,23 @@ impl Presence {
         if envelope.to.is_some_and(|to| to != self.me) {
             return self.drops.not_for_us += 1;
         }
+        match (&envelope.payload, self.config.sealed) {
+            (Payload::Open(_), false) => self.receive_opened(envelope, now),
+            (Payload::Sealed(_), true) => self.out.push_back(PresenceOutput::Open(envelope)),
+            (Payload::Open(_), true) => self.drops.unsealed += 1,
+            (Payload::Sealed(_), false) => self.drops.sealed += 1,
+        }
+    }
+
+    /// An envelope that passed the header checks, opened if it was sealed.
+    pub fn receive_opened(&mut self, envelope: Envelope, now: Instant) {
         let signal = match envelope.payload {
             Payload::Open(signal) => signal,
-            Payload::Sealed(_) => return self.drops.sealed += 1,
+            Payload::Sealed(_) => return self.drops.unopenable += 1,
         };
+        if envelope.from == self.me || envelope.to.is_some_and(|to| to != self.me) {
+            return self.drops.not_for_us += 1;
+        }
         let (from, seq, broadcast) = (envelope.from, envelope.seq, envelope.to.is_none());
         let Some(known) = self.peers.get_mut(&from) else {
             return self.first_contact(from, seq, broadcast, signal, now);

@@ -202,3 +202,66 @@ fn sealed_frames_are_dropped_until_a_key_can_open_them() {
     p.receive(&sealed.encode(), at(1));
     assert_eq!(p.drops().sealed, 1);
 }
+
+fn private_presence() -> Presence {
+    let config = PresenceConfig {
+        sealed: true,
+        ..PresenceConfig::new("me")
+    };
+    let mut p = Presence::new(id(1), config, at(0));
+    drain(&mut p);
+    p
+}
+
+fn sealed(from: PeerId, to: Option<PeerId>, seq: u64) -> Envelope {
+    Envelope {
+        from,
+        to,
+        seq,
+        payload: Payload::Sealed("AAAA".into()),
+    }
+}
+
+#[test]
+fn a_private_room_drops_open_frames_and_opens_only_frames_for_us() {
+    let mut p = private_presence();
+    p.receive(&frame(id(2), None, 1, hello("bob")), at(1));
+    assert_eq!(p.drops().unsealed, 1);
+    assert!(drain(&mut p).is_empty(), "an open hello is not believed");
+    p.receive(&sealed(id(1), None, 1).encode(), at(1));
+    p.receive(&sealed(id(2), Some(id(3)), 2).encode(), at(1));
+    assert!(
+        drain(&mut p).is_empty(),
+        "own echoes and others' frames are not decrypted"
+    );
+    p.receive(&sealed(id(2), None, 3).encode(), at(1));
+    assert_eq!(
+        drain(&mut p),
+        vec![PresenceOutput::Open(sealed(id(2), None, 3))]
+    );
+}
+
+#[test]
+fn opened_envelopes_go_through_the_same_rules() {
+    let mut p = private_presence();
+    let opened = Envelope {
+        from: id(2),
+        to: None,
+        seq: 1,
+        payload: Payload::Open(hello("bob")),
+    };
+    p.receive_opened(opened.clone(), at(1));
+    p.receive_opened(opened, at(2));
+    let seen = drain(&mut p)
+        .into_iter()
+        .filter(|o| matches!(o, PresenceOutput::PeerSeen { .. }))
+        .count();
+    assert_eq!(seen, 1);
+    assert_eq!(
+        p.drops().duplicate,
+        1,
+        "a replayed sealed frame is a duplicate"
+    );
+    p.count_unopenable();
+    assert_eq!(p.drops().unopenable, 1);
+}

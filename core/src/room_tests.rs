@@ -266,7 +266,7 @@ fn pump(presence: &mut Presence, room: &mut RoomRules, now: Instant) -> Vec<Room
                 PresenceOutput::PeerSeen { id, name } => room.peer_seen(id, name, now),
                 PresenceOutput::PeerGone(id) => room.peer_gone(id),
                 PresenceOutput::Signal { from, signal } => room.relay_signal(from, signal, now),
-                PresenceOutput::Publish(_) => {}
+                PresenceOutput::Publish(_) | PresenceOutput::Open(_) => {}
             }
         }
         let Some(action) = room.poll_action() else {

@@ -5,8 +5,10 @@
 mod backoff;
 mod client;
 mod presence;
+mod seal;
 mod socket;
 
 pub use backoff::Backoff;
 pub use client::{ClientEvent, RelayState, SignalingClient, SignalingError};
 pub use presence::{DropCounts, Presence, PresenceEvent, PresenceOptions};
+pub use seal::{SealError, Sealer};

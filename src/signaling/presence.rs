@@ -1,16 +1,19 @@
-//! Room presence over the relay: owns the signaling client and the hello
-//! timer, feeds every frame and tick into `peerlink_core::Presence` (which
-//! decides what to believe, whom to admit and who is gone — see
-//! core/src/presence.rs) and carries out what it says. No rule lives here.
+//! Room presence over the relay: owns the signaling client, the hello timer
+//! and (in a private room) the sealing key; feeds every frame and tick into
+//! `peerlink_core::Presence` (which decides what to believe, whom to admit
+//! and who is gone — see core/src/presence.rs) and carries out what it says,
+//! sealing and opening envelopes in order. No rule lives here.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
 use gloo_events::EventListener;
-use peerlink_core::{Presence as Rules, PresenceConfig, PresenceOutput};
-use peerlink_protocol::{topic_for_room, PeerId, Signal};
+use peerlink_core::{Presence as Rules, PresenceConfig, PresenceOutput, RoomKeys};
+use peerlink_protocol::{topic_for_room, Envelope, PeerId, Signal};
 use serde_json::value::RawValue;
 
+use super::seal::{SealError, Sealer};
 use super::{ClientEvent, RelayState, SignalingClient, SignalingError};
 use crate::browser::{millis_until, now, random_bytes, Timeout};
 pub use peerlink_core::DropCounts;
@@ -19,6 +22,9 @@ pub use peerlink_core::DropCounts;
 pub struct PresenceOptions {
     pub relay_url: String,
     pub room: String,
+    /// A private room's secret: the topic comes from it and every envelope
+    /// is sealed with a key from it. `None`: a public room, named by `room`.
+    pub secret: Option<Vec<u8>>,
     pub config: PresenceConfig,
 }
 
@@ -27,6 +33,7 @@ impl PresenceOptions {
         PresenceOptions {
             relay_url: relay_url.to_string(),
             room: room.to_string(),
+            secret: None,
             config: PresenceConfig::new(name),
         }
     }
@@ -49,8 +56,25 @@ pub enum PresenceEvent {
     },
 }
 
+/// Work on sealed envelopes, done strictly in order.
+enum Job {
+    Seal(Envelope),
+    Open(Envelope),
+}
+
+/// The room key: imported on first use; `Failed` drops every sealed job.
+enum Crypto {
+    Public,
+    Pending([u8; 32]),
+    Ready(Sealer),
+    Failed,
+}
+
 struct Inner {
     topic: String,
+    crypto: RefCell<Crypto>,
+    jobs: RefCell<VecDeque<Job>>,
+    working: Cell<bool>,
     rules: RefCell<Rules>,
     client: RefCell<Option<SignalingClient>>,
     on_event: Box<dyn Fn(PresenceEvent)>,
@@ -69,10 +93,19 @@ impl Presence {
         on_event: impl Fn(PresenceEvent) + 'static,
     ) -> Result<Presence, SignalingError> {
         let me = PeerId::from_bytes(random_bytes::<16>());
-        let topic = topic_for_room(&options.room);
+        let keys = options.secret.as_deref().map(RoomKeys::new);
+        let (topic, crypto) = match &keys {
+            Some(keys) => (keys.topic(), Crypto::Pending(keys.seal_key())),
+            None => (topic_for_room(&options.room), Crypto::Public),
+        };
+        let mut config = options.config;
+        config.sealed = keys.is_some();
         let inner = Rc::new(Inner {
             topic: topic.clone(),
-            rules: RefCell::new(Rules::new(me, options.config, now())),
+            crypto: RefCell::new(crypto),
+            jobs: RefCell::new(VecDeque::new()),
+            working: Cell::new(false),
+            rules: RefCell::new(Rules::new(me, config, now())),
             client: RefCell::new(None),
             on_event: Box::new(on_event),
             timer: RefCell::new(None),
@@ -172,7 +205,14 @@ fn flush(inner: &Rc<Inner>) {
         let output = inner.rules.borrow_mut().poll_output();
         let Some(output) = output else { break };
         match output {
-            PresenceOutput::Publish(envelope) => publish(inner, &envelope.encode()),
+            PresenceOutput::Publish(envelope) => {
+                if matches!(*inner.crypto.borrow(), Crypto::Public) {
+                    publish(inner, &envelope.encode());
+                } else {
+                    queue(inner, Job::Seal(envelope));
+                }
+            }
+            PresenceOutput::Open(envelope) => queue(inner, Job::Open(envelope)),
             PresenceOutput::PeerSeen { id, name } => {
                 (inner.on_event)(PresenceEvent::PeerSeen { id, name })
             }
@@ -183,6 +223,63 @@ fn flush(inner: &Rc<Inner>) {
         }
     }
     arm_timer(inner);
+}
+
+fn queue(inner: &Rc<Inner>, job: Job) {
+    inner.jobs.borrow_mut().push_back(job);
+    if inner.working.replace(true) {
+        return;
+    }
+    let inner = inner.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        loop {
+            let job = inner.jobs.borrow_mut().pop_front();
+            let Some(job) = job else { break };
+            let Some(sealer) = sealer(&inner).await else {
+                if matches!(job, Job::Open(_)) {
+                    inner.rules.borrow_mut().count_unopenable();
+                }
+                continue;
+            };
+            match job {
+                Job::Seal(envelope) => match sealer.seal(envelope).await {
+                    Ok(sealed) => publish(&inner, &sealed.encode()),
+                    Err(err) => warn(&err),
+                },
+                Job::Open(envelope) => {
+                    match sealer.open(envelope).await {
+                        Ok(opened) => inner.rules.borrow_mut().receive_opened(opened, now()),
+                        Err(_) => inner.rules.borrow_mut().count_unopenable(),
+                    }
+                    flush(&inner);
+                }
+            }
+        }
+        inner.working.set(false);
+    });
+}
+
+/// The imported key, importing it on first use.
+async fn sealer(inner: &Inner) -> Option<Sealer> {
+    let raw = match &*inner.crypto.borrow() {
+        Crypto::Ready(sealer) => return Some(sealer.clone()),
+        Crypto::Public | Crypto::Failed => return None,
+        Crypto::Pending(raw) => *raw,
+    };
+    let result = Sealer::new(&raw).await;
+    let sealer = result.as_ref().ok().cloned();
+    *inner.crypto.borrow_mut() = match result {
+        Ok(sealer) => Crypto::Ready(sealer),
+        Err(err) => {
+            warn(&err);
+            Crypto::Failed
+        }
+    };
+    sealer
+}
+
+fn warn(err: &SealError) {
+    web_sys::console::warn_1(&format!("peerlink: {err}").into());
 }
 
 fn publish(inner: &Inner, text: &str) {

@@ -4,6 +4,7 @@
 //! rooms ([`Sas`]). Random nonces and the secret come in from the caller;
 //! the wire messages go out through `src/room/` on the control channel.
 
+pub mod base64url;
 mod confirm;
 mod keys;
 mod sas;
