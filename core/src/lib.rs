@@ -29,6 +29,7 @@ pub use state::{ConnectionState, IceConnectionState};
 pub use time::Instant;
 pub use trust::base64url;
 pub use trust::{
-    fingerprints, from_hex, to_hex, Confirmation, ConfirmationState, RoomKeys, Sas, SasError,
-    SasMessage, SasState, CONFIRM_TIMEOUT,
+    fingerprints, from_hex, to_hex, Confirmation, ConfirmationState, Interception, PeerTrust,
+    RoomKeys, Sas, SasError, SasMessage, SasState, TrustAction, TrustMessage, TrustMode,
+    CONFIRM_TIMEOUT,
 };

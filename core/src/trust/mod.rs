@@ -7,10 +7,12 @@
 pub mod base64url;
 mod confirm;
 mod keys;
+mod peer_trust;
 mod sas;
 
 pub use confirm::{Confirmation, ConfirmationState, CONFIRM_TIMEOUT};
 pub use keys::{fingerprints, RoomKeys};
+pub use peer_trust::{Interception, PeerTrust, TrustAction, TrustMessage, TrustMode};
 pub use sas::{Sas, SasError, SasMessage, SasState};
 
 /// Lowercase hex of `bytes`.
