@@ -14,6 +14,8 @@ pub enum Notice {
     BadIce(String),
     RoomFull,
     Chat(PeerError),
+    /// Key confirmation failed with a peer; its session was closed.
+    Intercepted,
 }
 
 impl Notice {
@@ -29,6 +31,7 @@ impl Notice {
             Notice::Signaling(SignalingError::BadRelayUrl(_)) => Msg::ErrBadRelay,
             Notice::BadIce(_) => Msg::ErrBadIce,
             Notice::RoomFull => Msg::ErrRoomFull,
+            Notice::Intercepted => Msg::ErrIntercepted,
             Notice::Chat(PeerError::MessageTooLarge { .. }) => Msg::ErrChatTooLong,
             Notice::Chat(_) => Msg::ErrChatNotSent,
         };

@@ -11,6 +11,7 @@ mod negotiation_model;
 mod presence;
 mod rate;
 mod room;
+mod room_trust;
 mod sdp;
 mod state;
 mod time;

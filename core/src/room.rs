@@ -9,7 +9,10 @@ use std::time::Duration;
 
 use peerlink_protocol::{PeerId, Signal};
 
-use crate::{ConnectionState, IceConnectionState, Instant, Role};
+use crate::{
+    ConnectionState, IceConnectionState, Instant, Interception, PeerTrust, Role, TrustMessage,
+    TrustMode,
+};
 
 #[derive(Debug, Clone)]
 pub struct RoomConfig {
@@ -64,6 +67,26 @@ pub enum RoomAction {
         name: String,
     },
     RoomFull,
+    /// A trust message for the peer's control channel.
+    SendTrust {
+        to: PeerId,
+        message: TrustMessage,
+    },
+    /// Key confirmation passed, or the person said the codes match.
+    Verified(PeerId),
+    /// Key confirmation failed: the session is closed (a `CloseSession`
+    /// follows) and the person must be told.
+    Intercepted {
+        id: PeerId,
+        why: Interception,
+    },
+    /// A public room's code to compare by voice.
+    Code {
+        id: PeerId,
+        code: String,
+    },
+    /// The peer broke the code exchange: show no code.
+    CodeFailed(PeerId),
 }
 
 /// Where a signal our session produced goes.
@@ -89,6 +112,7 @@ struct Session {
     deadline: Option<Instant>,
     control_open_at: Option<Instant>,
     ice: IceConnectionState,
+    trust: PeerTrust,
 }
 
 /// The session table of one room and its rules.
@@ -96,6 +120,7 @@ struct Session {
 pub struct RoomRules {
     me: PeerId,
     config: RoomConfig,
+    mode: TrustMode,
     sessions: HashMap<PeerId, Session>,
     full_said_at: Option<Instant>,
     ignored_relay_signals: u32,
@@ -103,10 +128,11 @@ pub struct RoomRules {
 }
 
 impl RoomRules {
-    pub fn new(me: PeerId, config: RoomConfig) -> RoomRules {
+    pub fn new(me: PeerId, config: RoomConfig, mode: TrustMode) -> RoomRules {
         RoomRules {
             me,
             config,
+            mode,
             sessions: HashMap::new(),
             full_said_at: None,
             ignored_relay_signals: 0,
@@ -120,10 +146,19 @@ impl RoomRules {
 
     /// The earliest session deadline, for [`RoomRules::handle_timeout`].
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.sessions.values().filter_map(|s| s.deadline).min()
+        let trust = self
+            .sessions
+            .values()
+            .filter_map(|s| s.trust.poll_timeout());
+        self.sessions
+            .values()
+            .filter_map(|s| s.deadline)
+            .chain(trust)
+            .min()
     }
 
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.trust_timeout(now);
         let due: Vec<PeerId> = self
             .sessions
             .iter()
@@ -150,13 +185,26 @@ impl RoomRules {
             .is_some_and(|s| s.phase == Phase::Established)
     }
 
+    pub(crate) fn session_trust(&mut self, id: PeerId) -> Option<&mut PeerTrust> {
+        self.sessions.get_mut(&id).map(|s| &mut s.trust)
+    }
+
+    pub(crate) fn push(&mut self, action: RoomAction) {
+        self.out.push_back(action);
+    }
+
+    pub(crate) fn session_ids(&self) -> Vec<PeerId> {
+        self.sessions.keys().copied().collect()
+    }
+
     /// Relay signals ignored because they named a peer whose link is up.
     pub fn ignored_relay_signals(&self) -> u32 {
         self.ignored_relay_signals
     }
 
-    /// Presence saw a peer (a hello, or a new name in one).
-    pub fn peer_seen(&mut self, id: PeerId, name: String, now: Instant) {
+    /// Presence saw a peer (a hello, or a new name in one). `nonce`: fresh
+    /// random bytes for this session's code exchange.
+    pub fn peer_seen(&mut self, id: PeerId, name: String, nonce: [u8; 32], now: Instant) {
         if id == self.me {
             return;
         }
@@ -194,6 +242,7 @@ impl RoomRules {
                 deadline: Some(now + self.config.connect_timeout),
                 control_open_at: None,
                 ice: IceConnectionState::New,
+                trust: PeerTrust::new(self.mode.clone(), self.me, id, nonce),
             },
         );
         self.out
@@ -273,7 +322,9 @@ impl RoomRules {
     pub fn control_open(&mut self, id: PeerId, now: Instant) {
         if let Some(session) = self.sessions.get_mut(&id) {
             session.control_open_at.get_or_insert(now);
+            session.trust.control_open(now);
         }
+        self.drain_trust(id);
     }
 
     /// The control channel closed: a closing tab tears down SCTP, so a
@@ -297,7 +348,7 @@ impl RoomRules {
         }
     }
 
-    fn close(&mut self, id: PeerId) {
+    pub(crate) fn close(&mut self, id: PeerId) {
         if self.sessions.remove(&id).is_some() {
             self.out.push_back(RoomAction::Forget(id));
             self.out.push_back(RoomAction::CloseSession(id));
@@ -308,3 +359,7 @@ impl RoomRules {
 #[cfg(test)]
 #[path = "room_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "room_trust_tests.rs"]
+mod trust_tests;

@@ -5,7 +5,7 @@ use peerlink_protocol::{CandidateBody, DescriptionBody, Envelope, HelloBody, Pay
 use proptest::prelude::*;
 
 use super::*;
-use crate::{Presence, PresenceConfig, PresenceOutput};
+use crate::{Presence, PresenceConfig, PresenceOutput, TrustMode};
 
 fn id(n: u8) -> PeerId {
     PeerId::from_bytes([n; 16])
@@ -29,14 +29,14 @@ fn candidate() -> Signal {
 }
 
 fn room() -> RoomRules {
-    RoomRules::new(id(5), RoomConfig::default())
+    RoomRules::new(id(5), RoomConfig::default(), TrustMode::Public)
 }
 
 #[test]
 fn the_larger_id_opens_and_the_smaller_is_polite() {
     let mut r = room();
-    r.peer_seen(id(9), "nine".into(), at(0));
-    r.peer_seen(id(2), "two".into(), at(0));
+    r.peer_seen(id(9), "nine".into(), [0; 32], at(0));
+    r.peer_seen(id(2), "two".into(), [0; 32], at(0));
     let roles: Vec<_> = drain(&mut r)
         .into_iter()
         .filter_map(|a| match a {
@@ -53,11 +53,11 @@ fn a_full_room_says_so_at_most_every_ten_seconds() {
         max_sessions: 1,
         ..RoomConfig::default()
     };
-    let mut r = RoomRules::new(id(5), config);
-    r.peer_seen(id(6), "a".into(), at(0));
+    let mut r = RoomRules::new(id(5), config, TrustMode::Public);
+    r.peer_seen(id(6), "a".into(), [0; 32], at(0));
     drain(&mut r);
     for (n, t) in [(7, 0), (8, 5_000), (9, 10_000)] {
-        r.peer_seen(id(n), "x".into(), at(t));
+        r.peer_seen(id(n), "x".into(), [0; 32], at(t));
     }
     let actions = drain(&mut r);
     assert_eq!(
@@ -80,7 +80,7 @@ fn a_full_room_says_so_at_most_every_ten_seconds() {
 #[test]
 fn an_unconnected_session_is_dropped_at_the_connect_timeout() {
     let mut r = room();
-    r.peer_seen(id(6), "a".into(), at(0));
+    r.peer_seen(id(6), "a".into(), [0; 32], at(0));
     drain(&mut r);
     assert_eq!(r.poll_timeout(), Some(at(30_000)));
     r.handle_timeout(at(29_999));
@@ -95,7 +95,7 @@ fn an_unconnected_session_is_dropped_at_the_connect_timeout() {
 #[test]
 fn connecting_cancels_the_timeout_and_failure_starts_a_grace() {
     let mut r = room();
-    r.peer_seen(id(6), "a".into(), at(0));
+    r.peer_seen(id(6), "a".into(), [0; 32], at(0));
     r.connection_state(id(6), ConnectionState::Connected, at(1_000));
     assert!(drain(&mut r).contains(&RoomAction::MarkConnected(id(6))));
     assert_eq!(r.poll_timeout(), None);
@@ -109,8 +109,8 @@ fn connecting_cancels_the_timeout_and_failure_starts_a_grace() {
 #[test]
 fn bye_through_the_relay_only_ends_unconnected_sessions() {
     let mut r = room();
-    r.peer_seen(id(6), "a".into(), at(0));
-    r.peer_seen(id(7), "b".into(), at(0));
+    r.peer_seen(id(6), "a".into(), [0; 32], at(0));
+    r.peer_seen(id(7), "b".into(), [0; 32], at(0));
     r.connection_state(id(7), ConnectionState::Connected, at(1));
     drain(&mut r);
     r.peer_gone(id(6));
@@ -123,7 +123,7 @@ fn bye_through_the_relay_only_ends_unconnected_sessions() {
 #[test]
 fn the_control_channel_closing_ends_a_connected_session() {
     let mut r = room();
-    r.peer_seen(id(6), "a".into(), at(0));
+    r.peer_seen(id(6), "a".into(), [0; 32], at(0));
     r.control_closed(id(6));
     assert_eq!(
         r.peers().count(),
@@ -138,7 +138,7 @@ fn the_control_channel_closing_ends_a_connected_session() {
 #[test]
 fn relay_signals_stop_once_the_link_negotiates_in_band() {
     let mut r = room();
-    r.peer_seen(id(6), "a".into(), at(0));
+    r.peer_seen(id(6), "a".into(), [0; 32], at(0));
     drain(&mut r);
     assert_eq!(r.route(id(6)), Route::Relay);
     r.control_open(id(6), at(1_000));
@@ -161,10 +161,10 @@ fn relay_signals_stop_once_the_link_negotiates_in_band() {
 #[test]
 fn names_change_through_the_relay_only_before_connecting() {
     let mut r = room();
-    r.peer_seen(id(6), "a".into(), at(0));
-    r.peer_seen(id(6), "b".into(), at(1));
+    r.peer_seen(id(6), "a".into(), [0; 32], at(0));
+    r.peer_seen(id(6), "b".into(), [0; 32], at(1));
     r.connection_state(id(6), ConnectionState::Connected, at(2));
-    r.peer_seen(id(6), "mallory".into(), at(3));
+    r.peer_seen(id(6), "mallory".into(), [0; 32], at(3));
     assert_eq!(r.name(id(6)), Some("b"));
     r.named_in_band(id(6), "bob".into());
     assert_eq!(r.name(id(6)), Some("bob"));
@@ -213,7 +213,7 @@ proptest! {
         let me = id(5);
         let friend = id(10);
         let mut presence = Presence::new(me, PresenceConfig::new("me"), at(0));
-        let mut room = RoomRules::new(me, RoomConfig::default());
+        let mut room = RoomRules::new(me, RoomConfig::default(), TrustMode::Public);
         let mut now = at(0);
         let mut seq = 100;
         presence.receive(&envelope(friend, None, 1, Signal::Hello(HelloBody { name: "friend".into(), caps: vec![] })), now);
@@ -263,7 +263,7 @@ fn pump(presence: &mut Presence, room: &mut RoomRules, now: Instant) -> Vec<Room
     loop {
         while let Some(output) = presence.poll_output() {
             match output {
-                PresenceOutput::PeerSeen { id, name } => room.peer_seen(id, name, now),
+                PresenceOutput::PeerSeen { id, name } => room.peer_seen(id, name, [0; 32], now),
                 PresenceOutput::PeerGone(id) => room.peer_gone(id),
                 PresenceOutput::Signal { from, signal } => room.relay_signal(from, signal, now),
                 PresenceOutput::Publish(_) | PresenceOutput::Open(_) => {}

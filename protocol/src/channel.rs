@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::check_size;
-use crate::limits::{MAX_CHANNEL_MESSAGE_BYTES, MAX_CHAT_BYTES};
+use crate::limits::{MAX_CHANNEL_MESSAGE_BYTES, MAX_CHAT_BYTES, MAX_NAME_CHARS};
 use crate::DecodeError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,6 +63,22 @@ pub enum ChannelMessage {
     Negotiate {
         data: String,
     },
+    /// Key confirmation in a private room: the HMAC proof, lowercase hex.
+    Confirm {
+        proof: String,
+    },
+    /// SAS in a public room: the commitment to our nonce, hex…
+    SasCommit {
+        hash: String,
+    },
+    /// …and the nonce itself, once the peer's commitment has arrived.
+    SasReveal {
+        nonce: String,
+    },
+    /// Our display name, told in-band once connected.
+    Name {
+        name: String,
+    },
 }
 
 /// Every field any channel message may carry; unknown fields are ignored.
@@ -78,6 +94,9 @@ struct WireIn {
     offset: Option<u64>,
     sha256: Option<String>,
     data: Option<String>,
+    proof: Option<String>,
+    hash: Option<String>,
+    nonce: Option<String>,
 }
 
 /// The same flat shape for encoding; absent fields are left out.
@@ -102,6 +121,12 @@ struct WireOut<'a> {
     sha256: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     data: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    proof: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hash: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nonce: Option<&'a str>,
 }
 
 fn field<T>(value: Option<T>, name: &'static str) -> Result<T, DecodeError> {
@@ -114,9 +139,28 @@ impl WireIn {
         if t == "bye" {
             return Ok(ChannelMessage::Bye);
         }
-        if t == "negotiate" {
-            let data = field(self.data, "data")?;
-            return Ok(ChannelMessage::Negotiate { data });
+        match t.as_str() {
+            "negotiate" => {
+                let data = field(self.data, "data")?;
+                return Ok(ChannelMessage::Negotiate { data });
+            }
+            "confirm" => {
+                let proof = field(self.proof, "proof")?;
+                return Ok(ChannelMessage::Confirm { proof });
+            }
+            "sas-commit" => {
+                let hash = field(self.hash, "hash")?;
+                return Ok(ChannelMessage::SasCommit { hash });
+            }
+            "sas-reveal" => {
+                let nonce = field(self.nonce, "nonce")?;
+                return Ok(ChannelMessage::SasReveal { nonce });
+            }
+            "name" => {
+                let name = field(self.name, "name")?;
+                return Ok(ChannelMessage::Name { name });
+            }
+            _ => {}
         }
         // Every other message is about one chat message or file transfer.
         let id = self.id;
@@ -170,6 +214,14 @@ impl ChannelMessage {
         if let ChannelMessage::Chat(chat) = &message {
             check_size(chat.text.len(), MAX_CHAT_BYTES)?;
         }
+        if let ChannelMessage::Name { name } = &message {
+            if name.chars().count() > MAX_NAME_CHARS {
+                return Err(DecodeError::invalid(
+                    "name",
+                    format!("longer than {MAX_NAME_CHARS} characters"),
+                ));
+            }
+        }
         Ok(message)
     }
 
@@ -205,6 +257,26 @@ impl ChannelMessage {
             ChannelMessage::Negotiate { data } => WireOut {
                 t: "negotiate",
                 data: Some(data),
+                ..WireOut::default()
+            },
+            ChannelMessage::Confirm { proof } => WireOut {
+                t: "confirm",
+                proof: Some(proof),
+                ..WireOut::default()
+            },
+            ChannelMessage::SasCommit { hash } => WireOut {
+                t: "sas-commit",
+                hash: Some(hash),
+                ..WireOut::default()
+            },
+            ChannelMessage::SasReveal { nonce } => WireOut {
+                t: "sas-reveal",
+                nonce: Some(nonce),
+                ..WireOut::default()
+            },
+            ChannelMessage::Name { name } => WireOut {
+                t: "name",
+                name: Some(name),
                 ..WireOut::default()
             },
         };
@@ -254,6 +326,22 @@ mod tests {
             (
                 ChannelMessage::FileReject { id: "f".into() },
                 r#"{"t":"file-reject","id":"f"}"#,
+            ),
+            (
+                ChannelMessage::Confirm { proof: "ab".into() },
+                r#"{"t":"confirm","proof":"ab"}"#,
+            ),
+            (
+                ChannelMessage::SasCommit { hash: "cd".into() },
+                r#"{"t":"sas-commit","hash":"cd"}"#,
+            ),
+            (
+                ChannelMessage::SasReveal { nonce: "ef".into() },
+                r#"{"t":"sas-reveal","nonce":"ef"}"#,
+            ),
+            (
+                ChannelMessage::Name { name: "Ann".into() },
+                r#"{"t":"name","name":"Ann"}"#,
             ),
             (
                 ChannelMessage::FileDone {
@@ -346,5 +434,15 @@ mod tests {
             ChannelMessage::decode(&msg.encode()),
             Err(DecodeError::TooLarge { .. })
         ));
+    }
+
+    #[test]
+    fn in_band_names_are_capped() {
+        let long = format!(r#"{{"t":"name","name":"{}"}}"#, "x".repeat(65));
+        assert!(ChannelMessage::decode(&long).is_err());
+        assert!(
+            ChannelMessage::decode(r#"{"t":"confirm"}"#).is_err(),
+            "a proof is required"
+        );
     }
 }

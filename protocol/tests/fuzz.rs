@@ -65,6 +65,10 @@ fn any_channel_message() -> impl Strategy<Value = ChannelMessage> {
         id.prop_map(|id| ChannelMessage::FileCorrupt { id }),
         id.prop_map(|id| ChannelMessage::FileCancel { id }),
         Just(ChannelMessage::Bye),
+        "[0-9a-f]{64}".prop_map(|proof| ChannelMessage::Confirm { proof }),
+        "[0-9a-f]{64}".prop_map(|hash| ChannelMessage::SasCommit { hash }),
+        "[0-9a-f]{64}".prop_map(|nonce| ChannelMessage::SasReveal { nonce }),
+        ".{0,64}".prop_map(|name| ChannelMessage::Name { name }),
         any_signal().prop_map(|signal| ChannelMessage::Negotiate {
             data: signal.encode_sealable()
         }),

@@ -25,6 +25,11 @@ pub struct PeerView {
     pub name: String,
     /// RTCPeerConnection `connectionState`.
     pub state: ConnectionState,
+    /// Proved it holds the room secret (private room), or the person said
+    /// the codes match (public room).
+    pub verified: bool,
+    /// A public room's code to compare by voice.
+    pub code: Option<String>,
     pub camera: Option<MediaStream>,
     pub screens: Vec<MediaStream>,
 }
@@ -159,6 +164,8 @@ fn on_room_event(state: UseRoomReturn, event: RoomEvent) {
                     id,
                     name,
                     state: ConnectionState::New,
+                    verified: false,
+                    code: None,
                     camera: None,
                     screens: Vec::new(),
                 });
@@ -212,6 +219,9 @@ fn on_room_event(state: UseRoomReturn, event: RoomEvent) {
             }
         }
         RoomEvent::RoomFull => state.notify(Notice::RoomFull),
+        RoomEvent::PeerVerified(id) => update_peer(state.peers, id, |p| p.verified = true),
+        RoomEvent::PeerCode { id, code } => update_peer(state.peers, id, |p| p.code = Some(code)),
+        RoomEvent::Intercepted(_) => state.notify(Notice::Intercepted),
         RoomEvent::Warning(text) => web_sys::console::warn_1(&format!("peerlink: {text}").into()),
     }
 }

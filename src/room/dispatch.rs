@@ -5,18 +5,22 @@
 
 use std::rc::Rc;
 
-use peerlink_core::{Role, RoomAction, Route};
+use peerlink_core::{ConnectionState, Role, RoomAction, Route};
 use peerlink_protocol::{ChannelMessage, PeerId, Signal};
 
+use super::trust;
 use super::{emit, Inner, RoomEvent};
-use crate::browser::{millis_until, now, Timeout};
+use crate::browser::{millis_until, now, random_bytes, Timeout};
 use crate::rtc::{ChannelKind, PeerConfig, PeerEvent, PeerSession};
 use crate::signaling::PresenceEvent;
 
 pub(super) fn on_presence_event(inner: &Rc<Inner>, event: PresenceEvent) {
     match event {
         PresenceEvent::Relay(state) => return emit(inner, RoomEvent::Relay(state)),
-        PresenceEvent::PeerSeen { id, name } => inner.rules.borrow_mut().peer_seen(id, name, now()),
+        PresenceEvent::PeerSeen { id, name } => {
+            let nonce = random_bytes::<32>();
+            inner.rules.borrow_mut().peer_seen(id, name, nonce, now())
+        }
         PresenceEvent::PeerGone(id) => inner.rules.borrow_mut().peer_gone(id),
         PresenceEvent::Signal { from, signal } => {
             inner.rules.borrow_mut().relay_signal(from, signal, now())
@@ -43,12 +47,35 @@ pub(super) fn on_peer_event(inner: &Rc<Inner>, id: PeerId, event: PeerEvent) {
         }
         PeerEvent::ConnectionState(state) => {
             inner.rules.borrow_mut().connection_state(id, state, now());
+            if state == ConnectionState::Connected {
+                dtls_up(inner, id);
+            }
             emit(inner, RoomEvent::PeerState { id, state });
             apply(inner);
         }
         PeerEvent::IceState(state) => inner.rules.borrow_mut().ice_state(id, state),
         PeerEvent::ChannelOpen(ChannelKind::Control) => {
-            inner.rules.borrow_mut().control_open(id, now())
+            // Once connected, names travel in-band only.
+            let name = ChannelMessage::Name {
+                name: inner.options.name.clone(),
+            };
+            send_control(inner, id, &name);
+            inner.rules.borrow_mut().control_open(id, now());
+            apply(inner);
+        }
+        PeerEvent::Message(ChannelKind::Control, ChannelMessage::Name { name }) => {
+            inner.rules.borrow_mut().named_in_band(id, name);
+            apply(inner);
+        }
+        PeerEvent::Message(ChannelKind::Control, message) if trust::is_trust(&message) => {
+            match trust::decode(message) {
+                Some(message) => inner.rules.borrow_mut().trust_message(id, message),
+                None => emit(
+                    inner,
+                    RoomEvent::Warning("a malformed trust message".into()),
+                ),
+            }
+            apply(inner);
         }
         PeerEvent::ChannelClosed(ChannelKind::Control) => {
             inner.rules.borrow_mut().control_closed(id);
@@ -134,9 +161,38 @@ pub(super) fn apply(inner: &Rc<Inner>) {
             RoomAction::MarkConnected(id) => with_presence(inner, |p| p.set_connected(id, true)),
             RoomAction::Renamed { id, name } => emit(inner, RoomEvent::PeerRenamed { id, name }),
             RoomAction::RoomFull => emit(inner, RoomEvent::RoomFull),
+            RoomAction::SendTrust { to, message } => {
+                send_control(inner, to, &trust::encode(message))
+            }
+            RoomAction::Verified(id) => emit(inner, RoomEvent::PeerVerified(id)),
+            RoomAction::Intercepted { id, .. } => emit(inner, RoomEvent::Intercepted(id)),
+            RoomAction::Code { id, code } => emit(inner, RoomEvent::PeerCode { id, code }),
+            RoomAction::CodeFailed(id) => emit(
+                inner,
+                RoomEvent::Warning(format!("{} broke the code exchange", id.short())),
+            ),
         }
     }
     arm_timer(inner);
+}
+
+/// DTLS is up: hand the applied fingerprints to the trust rules.
+fn dtls_up(inner: &Rc<Inner>, id: PeerId) {
+    let session = inner.sessions.borrow().get(&id).cloned();
+    if let Some(session) = session {
+        let (local, remote) = session.fingerprints();
+        inner.rules.borrow_mut().dtls_up(id, local, remote, now());
+    }
+}
+
+/// A closed control channel means the session is ending anyway: logged.
+fn send_control(inner: &Inner, to: PeerId, message: &ChannelMessage) {
+    let session = inner.sessions.borrow().get(&to).cloned();
+    if let Some(session) = session {
+        if let Err(err) = session.send(ChannelKind::Control, message) {
+            emit(inner, RoomEvent::Warning(err.to_string()));
+        }
+    }
 }
 
 fn with_presence(inner: &Inner, f: impl FnOnce(&crate::signaling::Presence)) {

@@ -5,6 +5,7 @@
 //! link still takes — see core/src/room.rs). Plain Rust; no leptos.
 
 mod dispatch;
+mod trust;
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -12,7 +13,7 @@ use std::rc::{Rc, Weak};
 use std::time::Duration;
 
 use gloo_events::EventListener;
-use peerlink_core::{ConnectionState, RoomConfig, RoomRules};
+use peerlink_core::{ConnectionState, RoomConfig, RoomKeys, RoomRules, TrustMode};
 use peerlink_protocol::{ChannelMessage, ChatMessage, PeerId};
 use web_sys::{MediaStream, MediaStreamTrack, RtcDataChannel};
 
@@ -26,6 +27,9 @@ pub struct RoomOptions {
     pub room: String,
     pub name: String,
     pub ice: IceConfig,
+    /// A private room's secret (from the link): signaling is sealed and every
+    /// session must prove it holds the secret. `None`: a public room.
+    pub secret: Option<Vec<u8>>,
     /// Session cap, connect timeout, failed grace, in-band grace.
     pub rules: RoomConfig,
     /// Between hellos; a silent peer is gone after three.
@@ -39,6 +43,7 @@ impl RoomOptions {
             room: room.to_string(),
             name: name.to_string(),
             ice,
+            secret: None,
             rules: RoomConfig::default(),
             hello_interval: Duration::from_secs(5),
         }
@@ -79,6 +84,17 @@ pub enum RoomEvent {
         from: PeerId,
         channel: RtcDataChannel,
     },
+    /// The peer proved it holds the room secret, or the person said the
+    /// codes match.
+    PeerVerified(PeerId),
+    /// Key confirmation failed: someone sits in the middle. The session is
+    /// closed (a `PeerLeft` follows).
+    Intercepted(PeerId),
+    /// A public room's code to compare with the peer by voice.
+    PeerCode {
+        id: PeerId,
+        code: String,
+    },
     /// More peers want in than the session cap allows.
     RoomFull,
     /// Something went wrong but the room goes on (logged, not shown).
@@ -115,6 +131,11 @@ impl Room {
             PresenceOptions::new(&options.relay_url, &options.room, &options.name);
         presence_options.config.hello_interval = options.hello_interval;
         presence_options.config.max_tracked = options.rules.max_sessions.saturating_mul(4).max(16);
+        presence_options.secret = options.secret.clone();
+        let mode = match &options.secret {
+            Some(secret) => TrustMode::Private(RoomKeys::new(secret)),
+            None => TrustMode::Public,
+        };
         let mut failure = None;
         let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
             let weak = weak.clone();
@@ -129,7 +150,7 @@ impl Room {
                 .map(Presence::me)
                 .unwrap_or_else(|| PeerId::from_bytes(random_bytes::<16>()));
             Inner {
-                rules: RefCell::new(RoomRules::new(me, options.rules.clone())),
+                rules: RefCell::new(RoomRules::new(me, options.rules.clone(), mode)),
                 options,
                 me,
                 presence: RefCell::new(presence),
@@ -206,6 +227,17 @@ impl Room {
             }
         }
         Ok(message)
+    }
+
+    /// The person compared a public room's code with the peer: they match.
+    pub fn codes_match(&self, id: PeerId) {
+        self.inner.rules.borrow_mut().codes_match(id);
+        dispatch::apply(&self.inner);
+    }
+
+    /// True if this room is private (sealed, with key confirmation).
+    pub fn is_private(&self) -> bool {
+        self.inner.options.secret.is_some()
     }
 
     /// Sends a control message to one peer.

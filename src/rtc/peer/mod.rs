@@ -124,6 +124,19 @@ impl PeerSession {
         state::ice_connection_state(&self.inner.pc)
     }
 
+    /// The DTLS fingerprints of the applied local and remote descriptions
+    /// (what key confirmation and the SAS are computed over).
+    pub fn fingerprints(&self) -> (Vec<String>, Vec<String>) {
+        let read = |d: Option<web_sys::RtcSessionDescription>| {
+            d.map(|d| peerlink_core::fingerprints(&d.sdp()))
+                .unwrap_or_default()
+        };
+        (
+            read(self.inner.pc.local_description()),
+            read(self.inner.pc.remote_description()),
+        )
+    }
+
     /// Signals negotiation dropped on purpose (collisions, stale, overflow).
     pub fn negotiation_drops(&self) -> NegotiationDrops {
         self.inner.negotiation.borrow().drops()
