@@ -17,3 +17,4 @@ mod sealed;
 mod signaling;
 mod support;
 mod transfer;
+mod trust;
