@@ -31,6 +31,6 @@ pub use time::Instant;
 pub use trust::base64url;
 pub use trust::{
     fingerprints, from_hex, to_hex, Confirmation, ConfirmationState, Interception, PeerTrust,
-    RoomKeys, Sas, SasError, SasMessage, SasState, TrustAction, TrustMessage, TrustMode,
-    CONFIRM_TIMEOUT,
+    RoomKeys, RoomRef, RoomRefError, Sas, SasError, SasMessage, SasState, TrustAction,
+    TrustMessage, TrustMode, CONFIRM_TIMEOUT, MIN_SECRET_BYTES,
 };

@@ -8,11 +8,13 @@ pub mod base64url;
 mod confirm;
 mod keys;
 mod peer_trust;
+mod room_ref;
 mod sas;
 
 pub use confirm::{Confirmation, ConfirmationState, CONFIRM_TIMEOUT};
 pub use keys::{fingerprints, RoomKeys};
 pub use peer_trust::{Interception, PeerTrust, TrustAction, TrustMessage, TrustMode};
+pub use room_ref::{RoomRef, RoomRefError, MIN_SECRET_BYTES};
 pub use sas::{Sas, SasError, SasMessage, SasState};
 
 /// Lowercase hex of `bytes`.
