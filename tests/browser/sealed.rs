@@ -142,3 +142,20 @@ async fn open_tampered_readdressed_and_replayed_frames_are_dropped() {
     .await;
     raw.close().ok();
 }
+
+/// The expected secret was computed independently with Python's
+/// `hashlib.pbkdf2_hmac("sha256", b"correct horse", topic, 600000, 32)`.
+#[wasm_bindgen_test]
+async fn password_rooms_derive_their_secret_with_pbkdf2() {
+    let secret = peerlink::signaling::password_secret("standup", "correct horse")
+        .await
+        .expect("derives");
+    assert_eq!(
+        peerlink_core::to_hex(&secret),
+        "ec3d7fb0c4479d9698afa4b3a5b31f6c80ad40bd4c148689cf13cd88e3e198b1"
+    );
+    let other = peerlink::signaling::password_secret("standup", "wrong horse")
+        .await
+        .expect("derives");
+    assert_ne!(secret, other);
+}
