@@ -18,6 +18,10 @@ use crate::{
 pub struct RoomConfig {
     /// Most peer sessions at once; further peers see "room full".
     pub max_sessions: usize,
+    /// Most sessions still connecting at once, a cap of its own: fake
+    /// hellos can hold these slots for a connect timeout at most, never the
+    /// places of people already connected.
+    pub max_connecting: usize,
     /// A session that has not connected by then is dropped.
     pub connect_timeout: Duration,
     /// A connected session whose connection failed and did not recover by
@@ -35,6 +39,7 @@ impl Default for RoomConfig {
     fn default() -> Self {
         RoomConfig {
             max_sessions: 16,
+            max_connecting: 4,
             connect_timeout: Duration::from_secs(30),
             failed_grace: Duration::from_secs(20),
             in_band_grace: Duration::from_millis(1_500),
@@ -215,6 +220,16 @@ impl RoomRules {
                 session.name = name.clone();
                 self.out.push_back(RoomAction::Renamed { id, name });
             }
+            return;
+        }
+        let connecting = self
+            .sessions
+            .values()
+            .filter(|s| s.phase == Phase::Connecting)
+            .count();
+        if connecting >= self.config.max_connecting {
+            // Not now: presence forgets it, and its next hello tries again.
+            self.out.push_back(RoomAction::Forget(id));
             return;
         }
         if self.sessions.len() >= self.config.max_sessions {

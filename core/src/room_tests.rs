@@ -281,3 +281,31 @@ fn pump(presence: &mut Presence, room: &mut RoomRules, now: Instant) -> Vec<Room
     }
     actions
 }
+
+#[test]
+fn connecting_sessions_have_a_cap_of_their_own() {
+    let mut r = room();
+    for n in 20..30 {
+        r.peer_seen(id(n), "fake".into(), [0; 32], at(0));
+    }
+    assert_eq!(
+        r.peers().count(),
+        4,
+        "fake hellos fill only the connecting slots"
+    );
+    r.connection_state(id(20), ConnectionState::Connected, at(1));
+    r.peer_seen(id(40), "real".into(), [0; 32], at(2));
+    assert!(
+        r.peers().any(|p| p == id(40)),
+        "a slot freed by connecting is taken"
+    );
+    r.handle_timeout(at(30_000));
+    let mut left: Vec<_> = r.peers().collect();
+    left.sort();
+    assert_eq!(left, vec![id(20), id(40)], "the fakes timed out");
+    r.peer_seen(id(41), "later".into(), [0; 32], at(30_001));
+    assert!(
+        r.peers().any(|p| p == id(41)),
+        "after the timeout the fakes are gone"
+    );
+}
