@@ -40,6 +40,7 @@ export PEERLINK_TEST_BROADCAST_RELAY="ws://127.0.0.1:$broadcast_port/ws"
 export PEERLINK_TEST_RELAY_CONTROL="http://127.0.0.1:$control_port"
 
 run_step "fmt" cargo fmt --all -- --check
+run_step "file and function size" python3 scripts/check_size.py
 run_step "clippy (native)" cargo clippy -q --workspace --exclude peerlink --all-targets -- -D warnings
 run_step "clippy (wasm32)" cargo clippy -q -p peerlink --target wasm32-unknown-unknown --all-targets -- -D warnings
 run_step "native tests" cargo test -q --workspace --exclude peerlink --exclude peerlink-e2e

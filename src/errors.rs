@@ -6,6 +6,7 @@ use crate::hooks::SaveOutcome;
 use crate::i18n::{text, Lang, Msg};
 use crate::rtc::{IceError, MediaError, PeerError};
 use crate::signaling::SignalingError;
+use peerlink_core::ConnectionState;
 
 /// Something the user should be told, in their language.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +16,8 @@ pub enum Notice {
     BadIce(IceError),
     RoomFull,
     Chat(PeerError),
+    /// Key confirmation failed with a peer; its session was closed.
+    Intercepted,
 }
 
 fn media_msg(err: &MediaError) -> Msg {
@@ -50,6 +53,7 @@ impl Notice {
             Notice::Signaling(SignalingError::BadRelayUrl(_)) => Msg::ErrBadRelay,
             Notice::BadIce(_) => Msg::ErrBadIce,
             Notice::RoomFull => Msg::ErrRoomFull,
+            Notice::Intercepted => Msg::ErrIntercepted,
             Notice::Chat(PeerError::MessageTooLarge { .. }) => Msg::ErrChatTooLong,
             Notice::Chat(_) => Msg::ErrChatNotSent,
         };
@@ -74,14 +78,14 @@ pub fn save_outcome_message(lang: Lang, outcome: &SaveOutcome) -> String {
 }
 
 /// The label of a peer's `connectionState`.
-pub fn peer_state_label(lang: Lang, state: &str) -> &'static str {
+pub fn peer_state_label(lang: Lang, state: ConnectionState) -> &'static str {
     let msg = match state {
-        "connected" => Msg::StatePeerConnected,
-        "disconnected" => Msg::StatePeerDisconnected,
-        "failed" => Msg::StatePeerFailed,
-        "closed" => Msg::StatePeerClosed,
-        "new" => Msg::StatePeerNew,
-        _ => Msg::StatePeerConnecting,
+        ConnectionState::Connected => Msg::StatePeerConnected,
+        ConnectionState::Disconnected => Msg::StatePeerDisconnected,
+        ConnectionState::Failed => Msg::StatePeerFailed,
+        ConnectionState::Closed => Msg::StatePeerClosed,
+        ConnectionState::New => Msg::StatePeerNew,
+        ConnectionState::Connecting => Msg::StatePeerConnecting,
     };
     text(lang, msg)
 }

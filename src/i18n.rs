@@ -173,6 +173,8 @@ messages! {
         "摄像头或麦克风无法启动。你将仅用聊天和文件参加通话。";
     ErrRoomFull => "This room is full: more people tried to join than it holds.",
         "房间已满：想加入的人数超过了上限。";
+    ErrIntercepted => "This connection was intercepted: the other side could not prove it holds this room's secret, so the call with it was closed. Share a new link over a channel you trust.",
+        "此连接已被拦截：对方无法证明持有本房间的密钥，因此已断开与其的通话。请通过可信渠道重新分享链接。";
     ErrBadRelay => "The relay address is not a valid WebSocket URL (ws:// or wss://).",
         "中继地址不是有效的 WebSocket URL（ws:// 或 wss://）。";
     ErrBadIce => "The ICE server list is invalid; the default is used instead.",

@@ -4,8 +4,33 @@
 //! in as a value) that hands back actions. It knows no browser, socket or
 //! clock; `src/rtc`, `src/signaling` and `src/room` carry its actions out.
 
+mod ice_restart;
+mod negotiation;
+#[cfg(test)]
+mod negotiation_model;
+mod presence;
+mod rate;
+mod room;
+mod room_trust;
+mod sdp;
 mod state;
 mod time;
+mod trust;
 
+pub use ice_restart::{IceRestart, DISCONNECTED_GRACE};
+pub use negotiation::{
+    Negotiation, NegotiationAction, NegotiationDrops, NegotiationError, Role, SignalingState,
+    MAX_EARLY_CANDIDATES, MAX_QUEUED_SIGNALS,
+};
+pub use presence::{DropCounts, Presence, PresenceConfig, PresenceOutput, SEQ_WINDOW};
+pub use rate::TokenBucket;
+pub use room::{RoomAction, RoomConfig, RoomRules, Route};
+pub use sdp::SdpOrigin;
 pub use state::{ConnectionState, IceConnectionState};
 pub use time::Instant;
+pub use trust::base64url;
+pub use trust::{
+    fingerprints, from_hex, to_hex, Confirmation, ConfirmationState, Interception, PeerTrust,
+    RoomKeys, RoomRef, RoomRefError, Sas, SasError, SasMessage, SasState, TrustAction,
+    TrustMessage, TrustMode, CONFIRM_TIMEOUT, MIN_SECRET_BYTES,
+};

@@ -32,6 +32,11 @@ pub fn now() -> peerlink_core::Instant {
     peerlink_core::Instant::from_millis(ms.max(0.0) as u64)
 }
 
+/// Milliseconds from now until `at` (zero if it has passed), for timers.
+pub fn millis_until(at: peerlink_core::Instant) -> u32 {
+    u32::try_from(at.since(now()).as_millis()).unwrap_or(u32::MAX)
+}
+
 /// Fills `bytes` from `crypto.getRandomValues`; falls back to `Math.random`
 /// where WebCrypto is missing (insecure contexts still need peer ids).
 pub fn random_bytes<const N: usize>() -> [u8; N] {

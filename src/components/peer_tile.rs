@@ -28,6 +28,7 @@ pub fn PeerTile(id: PeerId, room: UseRoomReturn) -> impl IntoView {
             .with(|list| list.iter().find(|p| p.id == id).cloned())
     };
     let state = move || peer().map(|p| p.state).unwrap_or_default();
+    let state_name = move || state().as_str();
     let camera: Signal<Option<MediaStream>, LocalStorage> =
         Signal::derive_local(move || peer().and_then(|p| p.camera));
     let screens = move || peer().map(|p| p.screens).unwrap_or_default();
@@ -37,12 +38,12 @@ pub fn PeerTile(id: PeerId, room: UseRoomReturn) -> impl IntoView {
             .unwrap_or_default()
     };
     view! {
-        <article class="tile peer" data-testid="peer" data-peer-id=id.to_string() data-state=state>
+        <article class="tile peer" data-testid="peer" data-peer-id=id.to_string() data-state=state_name>
             <VideoTile stream=camera muted=false testid="remote-video"/>
             <footer class="tile-label">
                 <span class="name">{name}</span>
-                <span class=move || format!("state state-{}", state())>
-                    {move || peer_state_label(i18n.0.get(), &state())}
+                <span class=move || format!("state state-{}", state_name())>
+                    {move || peer_state_label(i18n.0.get(), state())}
                 </span>
             </footer>
             <For each=screens key=|s| s.id() let:screen>

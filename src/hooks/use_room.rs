@@ -14,6 +14,7 @@ use crate::errors::Notice;
 use crate::room::{Room, RoomEvent, RoomOptions};
 use crate::rtc::{IceConfig, PeerSession};
 use crate::signaling::RelayState;
+use peerlink_core::ConnectionState;
 
 /// Longest chat transcript kept in memory.
 const CHAT_HISTORY: usize = 500;
@@ -23,7 +24,12 @@ pub struct PeerView {
     pub id: PeerId,
     pub name: String,
     /// RTCPeerConnection `connectionState`.
-    pub state: String,
+    pub state: ConnectionState,
+    /// Proved it holds the room secret (private room), or the person said
+    /// the codes match (public room).
+    pub verified: bool,
+    /// A public room's code to compare by voice.
+    pub code: Option<String>,
     pub camera: Option<MediaStream>,
     pub screens: Vec<MediaStream>,
 }
@@ -45,7 +51,7 @@ pub enum TransferInput {
     Control(ChannelMessage),
     Channel(RtcDataChannel),
     /// The peer's `connectionState`.
-    State(String),
+    State(ConnectionState),
     PeerLeft,
 }
 
@@ -157,7 +163,9 @@ fn on_room_event(state: UseRoomReturn, event: RoomEvent) {
                 list.push(PeerView {
                     id,
                     name,
-                    state: "new".into(),
+                    state: ConnectionState::New,
+                    verified: false,
+                    code: None,
                     camera: None,
                     screens: Vec::new(),
                 });
@@ -169,7 +177,7 @@ fn on_room_event(state: UseRoomReturn, event: RoomEvent) {
             state: connection,
         } => {
             if let Some(hook) = state.transfers.get_value() {
-                hook(id, TransferInput::State(connection.clone()));
+                hook(id, TransferInput::State(connection));
             }
             update_peer(state.peers, id, |p| p.state = connection);
         }
@@ -211,6 +219,9 @@ fn on_room_event(state: UseRoomReturn, event: RoomEvent) {
             }
         }
         RoomEvent::RoomFull => state.notify(Notice::RoomFull),
+        RoomEvent::PeerVerified(id) => update_peer(state.peers, id, |p| p.verified = true),
+        RoomEvent::PeerCode { id, code } => update_peer(state.peers, id, |p| p.code = Some(code)),
+        RoomEvent::Intercepted(_) => state.notify(Notice::Intercepted),
         RoomEvent::Warning(text) => web_sys::console::warn_1(&format!("peerlink: {text}").into()),
     }
 }

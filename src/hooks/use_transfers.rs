@@ -52,7 +52,7 @@ impl UseTransfersReturn {
         };
         let peers: Vec<PeerId> = self.room.peers.with_untracked(|list| {
             list.iter()
-                .filter(|p| p.state == "connected")
+                .filter(|p| p.state == peerlink_core::ConnectionState::Connected)
                 .map(|p| p.id)
                 .collect()
         });
@@ -117,7 +117,7 @@ pub fn use_transfers(room: UseRoomReturn) -> UseTransfersReturn {
         match input {
             TransferInput::Control(message) => transfers.on_control(peer, message),
             TransferInput::Channel(channel) => transfers.on_channel(peer, channel),
-            TransferInput::State(connection) => transfers.on_peer_state(peer, &connection),
+            TransferInput::State(connection) => transfers.on_peer_state(peer, connection.as_str()),
             TransferInput::PeerLeft => transfers.on_peer_left(peer),
         }
     }));

@@ -15,6 +15,8 @@ pub enum PeerError {
     SetRemoteDescription(String),
     #[error("adding a remote ICE candidate failed: {0}")]
     AddCandidate(String),
+    #[error("restarting ICE failed: {0}")]
+    RestartIce(String),
     #[error("replacing a media track failed: {0}")]
     ReplaceTrack(String),
     #[error("the {0} channel is not open")]

@@ -8,6 +8,8 @@ mod ice;
 mod js;
 mod media;
 mod peer;
+mod remote_media;
+mod state;
 mod stats;
 pub mod transfer;
 

@@ -4,9 +4,13 @@
 
 mod backoff;
 mod client;
+mod password;
 mod presence;
+mod seal;
 mod socket;
 
 pub use backoff::Backoff;
 pub use client::{ClientEvent, RelayState, SignalingClient, SignalingError};
+pub use password::{password_secret, PBKDF2_ITERATIONS};
 pub use presence::{DropCounts, Presence, PresenceEvent, PresenceOptions};
+pub use seal::{SealError, Sealer};

@@ -56,7 +56,7 @@ async fn a_joined_app_shows_a_hostile_chat_message_as_literal_text() {
         events
             .borrow()
             .iter()
-            .any(|e| matches!(e, RoomEvent::PeerState { state, .. } if state == "connected"))
+            .any(|e| matches!(e, RoomEvent::PeerState { state, .. } if *state == peerlink_core::ConnectionState::Connected))
     })
     .await;
     let hostile = "<img src=x onerror=alert(1)>";

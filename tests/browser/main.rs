@@ -13,6 +13,8 @@ mod launch;
 mod pair;
 mod peer;
 mod room;
+mod sealed;
 mod signaling;
 mod support;
 mod transfer;
+mod trust;

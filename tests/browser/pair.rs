@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use peerlink_core::{ConnectionState, Role};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -36,7 +37,7 @@ impl Side {
         std::cell::Ref::map(self.session.borrow(), |s| s.as_ref().expect("session"))
     }
 
-    pub fn state(&self) -> String {
+    pub fn state(&self) -> ConnectionState {
         self.session().connection_state()
     }
 
@@ -106,7 +107,7 @@ fn side(
     let session = PeerSession::new(
         PeerConfig {
             ice: IceConfig::host_only(),
-            polite,
+            role: if polite { Role::Polite } else { Role::Impolite },
         },
         tracks,
         move |event| {
@@ -175,7 +176,7 @@ impl Pair {
     }
 
     pub fn both_connected(&self) -> bool {
-        self.a.state() == "connected" && self.b.state() == "connected"
+        self.a.state() == ConnectionState::Connected && self.b.state() == ConnectionState::Connected
     }
 }
 

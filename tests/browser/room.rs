@@ -36,7 +36,7 @@ impl Joined {
         self.events
             .borrow()
             .iter()
-            .any(|e| matches!(e, RoomEvent::PeerState { id: p, state } if *p == id && state == "connected"))
+            .any(|e| matches!(e, RoomEvent::PeerState { id: p, state } if *p == id && *state == peerlink_core::ConnectionState::Connected))
     }
 }
 
@@ -44,8 +44,8 @@ impl Joined {
 async fn fake_hellos_are_capped_and_dropped_while_real_peers_connect() {
     let name = unique_room("flood");
     let alice = join(&name, "alice", |o| {
-        o.max_sessions = 4;
-        o.connect_timeout_ms = 3_000;
+        o.rules.max_sessions = 4;
+        o.rules.connect_timeout = std::time::Duration::from_secs(3);
     });
     let bob = join(&name, "bob", |_| {});
     let (a, b) = (alice.room.me(), bob.room.me());

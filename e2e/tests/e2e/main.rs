@@ -1,5 +1,5 @@
 //! End-to-end tests: real browsers, the release build, the real relay,
-//! driven only through the data-testid contract of DESIGN.md §6.
+//! driven only through the data-testid contract in docs/architecture.md.
 
 mod call;
 mod files;
