@@ -6,6 +6,7 @@
 
 mod state;
 mod time;
+pub mod transfer;
 
 pub use state::{ConnectionState, IceConnectionState};
 pub use time::Instant;
