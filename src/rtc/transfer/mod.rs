@@ -1,4 +1,4 @@
-//! File transfer over data channels (DESIGN §3) in the browser: owns the
+//! File transfer over data channels (docs/protocol.md) in the browser: owns the
 //! `File`s, the `file:<id>` channels, storage and the hashers, feeds their
 //! events into `peerlink_core::transfer::Transfers` and carries out its
 //! actions. It must not decide anything itself (what to accept, when to stop,

@@ -134,9 +134,11 @@ fn more_bytes_than_announced_fail_and_are_discarded() {
     ];
     for (chunks, failure) in cases {
         let mut t = receiving("f");
-        for len in &chunks {
-            t.handle_chunk("f", *len, at(1)).expect("handled");
-        }
+        let verdicts: Vec<Chunk> = chunks
+            .iter()
+            .map(|len| t.handle_chunk("f", *len, at(1)).expect("handled"))
+            .collect();
+        assert_eq!(verdicts.last(), Some(&Chunk::Drop), "{chunks:?}");
         assert_eq!(
             t.get("f").and_then(Transfer::reason),
             Some(Reason::Failed(failure.clone())),

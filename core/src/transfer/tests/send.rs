@@ -121,3 +121,21 @@ fn the_sender_reports_its_digest_and_takes_only_a_verdict_after_it() {
         Some(Reason::Failed(Failure::ReceiverFoundCorrupt))
     );
 }
+
+#[test]
+fn a_sender_that_sent_everything_resumes_when_the_tail_was_lost() {
+    let mut t = sending("f");
+    t.handle_local_hash("f", GOOD, at(1)).expect("sent");
+    assert_eq!(state(&t, "f"), TransferState::Done);
+    let accept = ChannelMessage::FileAccept {
+        id: "f".into(),
+        offset: 900,
+    };
+    t.handle_control(alice(), accept, at(2)).expect("resume");
+    let got = t.get("f").expect("transfer");
+    assert_eq!(
+        (got.state(), got.transferred),
+        (TransferState::Sending, 900)
+    );
+    assert_eq!(got.sha256(), None, "a new digest comes with the new pass");
+}
