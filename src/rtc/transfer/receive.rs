@@ -110,30 +110,31 @@ fn on_chunk(inner: &Rc<Inner>, id: &str, buffer: js_sys::ArrayBuffer) {
     let len = buffer.byte_length() as usize;
     let verdict = inner.core.borrow_mut().handle_chunk(id, len, now());
     if verdict == Ok(Chunk::Keep) {
-        let stored = {
-            let mut incoming = inner.incoming.borrow_mut();
-            match incoming.get_mut(id) {
-                Some(transfer) => keep(transfer, buffer, len),
-                None => Err("no storage for this transfer".to_string()),
-            }
+        let stored = match inner.incoming.borrow_mut().get_mut(id) {
+            Some(transfer) => keep(transfer, buffer, len),
+            None => Err(no_storage()),
         };
-        if let Err(err) = stored {
-            let error = IoError::StorePush(err);
+        if let Err(error) = stored {
             let _ = inner.core.borrow_mut().handle_io_error(id, error, now());
         }
     }
     drive(inner);
 }
 
-fn keep(transfer: &mut Incoming, buffer: js_sys::ArrayBuffer, len: usize) -> Result<(), String> {
+/// A chunk arrived after storage was finished or discarded.
+fn no_storage() -> IoError {
+    IoError::StorePush("no storage for this transfer".into())
+}
+
+fn keep(transfer: &mut Incoming, buffer: js_sys::ArrayBuffer, len: usize) -> Result<(), IoError> {
     if transfer.scratch.len() < len {
         transfer.scratch.resize(len, 0);
     }
     js_sys::Uint8Array::new(&buffer).copy_to(&mut transfer.scratch[..len]);
     transfer.hasher.update(&transfer.scratch[..len]);
     match transfer.store.as_mut() {
-        Some(store) => store.push(buffer),
-        None => Err("no storage for this transfer".to_string()),
+        Some(store) => store.push(buffer).map_err(IoError::StorePush),
+        None => Err(no_storage()),
     }
 }
 
