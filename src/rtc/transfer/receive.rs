@@ -79,10 +79,7 @@ pub(crate) fn channel(inner: &Rc<Inner>, peer: PeerId, channel: RtcDataChannel) 
         Rc::new(move |event| {
             let Some(inner) = weak.upgrade() else { return };
             let fed = match event {
-                ChannelEvent::Binary(buffer) => {
-                    on_chunk(&inner, &transfer_id, buffer);
-                    Ok(())
-                }
+                ChannelEvent::Binary(buffer) => return on_chunk(&inner, &transfer_id, buffer),
                 ChannelEvent::Text(_) => inner.core.borrow_mut().handle_io_error(
                     &transfer_id,
                     IoError::ChannelText,
