@@ -17,6 +17,7 @@ mod room_trust;
 mod sdp;
 mod state;
 mod time;
+pub mod transfer;
 mod trust;
 
 pub use backoff::Backoff;
