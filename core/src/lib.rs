@@ -4,19 +4,23 @@
 //! in as a value) that hands back actions. It knows no browser, socket or
 //! clock; `src/rtc`, `src/signaling` and `src/room` carry its actions out.
 
+mod backoff;
 mod ice_restart;
 mod negotiation;
 #[cfg(test)]
 mod negotiation_model;
 mod presence;
 mod rate;
+mod reconnect;
 mod room;
 mod room_trust;
 mod sdp;
 mod state;
 mod time;
+pub mod transfer;
 mod trust;
 
+pub use backoff::Backoff;
 pub use ice_restart::{IceRestart, DISCONNECTED_GRACE};
 pub use negotiation::{
     Negotiation, NegotiationAction, NegotiationDrops, NegotiationError, Role, SignalingState,
@@ -24,6 +28,7 @@ pub use negotiation::{
 };
 pub use presence::{DropCounts, Presence, PresenceConfig, PresenceOutput, SEQ_WINDOW};
 pub use rate::TokenBucket;
+pub use reconnect::{Reconnect, ReconnectAction, PROBE_EVERY};
 pub use room::{RoomAction, RoomConfig, RoomRules, Route};
 pub use sdp::SdpOrigin;
 pub use state::{ConnectionState, IceConnectionState};

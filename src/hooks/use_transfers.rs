@@ -1,26 +1,30 @@
 //! `use_transfers`: file transfers for a joined room. Connects `Transfers`
 //! to the room (control messages, channels, departures) and mirrors every
-//! transfer into a signal; revokes download URLs on cleanup.
+//! transfer into a signal; revokes download URLs on cleanup. It decides
+//! nothing about transfers: that is core/src/transfer/.
 
 use std::rc::Rc;
 
 use leptos::prelude::*;
+use peerlink_core::ConnectionState;
 use peerlink_protocol::{ChannelMessage, PeerId};
 use web_sys::{File, RtcDataChannel};
 
 use super::use_room::{TransferInput, UseRoomReturn};
-use crate::rtc::transfer::{ReceiveOptions, SendOptions, TransferLink, TransferView, Transfers};
+use crate::rtc::transfer::{
+    LinkError, ReceiveOptions, SendOptions, TransferLink, TransferView, Transfers,
+};
 
 struct RoomLink {
     room: UseRoomReturn,
 }
 
 impl TransferLink for RoomLink {
-    fn send_control(&self, peer: PeerId, message: &ChannelMessage) -> Result<(), String> {
+    fn send_control(&self, peer: PeerId, message: &ChannelMessage) -> Result<(), LinkError> {
         self.room
             .with_room(|room| room.send_control(peer, message))
             .unwrap_or(Ok(()))
-            .map_err(|e| e.to_string())
+            .map_err(|e| LinkError::Send(e.to_string()))
     }
 
     fn open_channel(&self, peer: PeerId, label: &str) -> Option<RtcDataChannel> {
@@ -52,7 +56,7 @@ impl UseTransfersReturn {
         };
         let peers: Vec<PeerId> = self.room.peers.with_untracked(|list| {
             list.iter()
-                .filter(|p| p.state == peerlink_core::ConnectionState::Connected)
+                .filter(|p| p.state == ConnectionState::Connected)
                 .map(|p| p.id)
                 .collect()
         });
@@ -117,7 +121,7 @@ pub fn use_transfers(room: UseRoomReturn) -> UseTransfersReturn {
         match input {
             TransferInput::Control(message) => transfers.on_control(peer, message),
             TransferInput::Channel(channel) => transfers.on_channel(peer, channel),
-            TransferInput::State(connection) => transfers.on_peer_state(peer, connection.as_str()),
+            TransferInput::State(connection) => transfers.on_peer_state(peer, connection),
             TransferInput::PeerLeft => transfers.on_peer_left(peer),
         }
     }));

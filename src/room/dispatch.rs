@@ -32,19 +32,6 @@ pub(super) fn on_presence_event(inner: &Rc<Inner>, event: PresenceEvent) {
 pub(super) fn on_peer_event(inner: &Rc<Inner>, id: PeerId, event: PeerEvent) {
     match event {
         PeerEvent::Signal(signal) => send_signal(inner, id, signal),
-        PeerEvent::Message(ChannelKind::Control, ChannelMessage::Negotiate { data }) => {
-            match Signal::decode_sealable(&data) {
-                Ok(signal) => {
-                    if let Some(session) = inner.sessions.borrow().get(&id).cloned() {
-                        session.handle_signal(signal);
-                    }
-                }
-                Err(err) => emit(
-                    inner,
-                    RoomEvent::Warning(format!("bad in-band signal: {err}")),
-                ),
-            }
-        }
         PeerEvent::ConnectionState(state) => {
             inner.rules.borrow_mut().connection_state(id, state, now());
             if state == ConnectionState::Connected {
@@ -63,33 +50,13 @@ pub(super) fn on_peer_event(inner: &Rc<Inner>, id: PeerId, event: PeerEvent) {
             inner.rules.borrow_mut().control_open(id, now());
             apply(inner);
         }
-        PeerEvent::Message(ChannelKind::Control, ChannelMessage::Name { name }) => {
-            inner.rules.borrow_mut().named_in_band(id, name);
-            apply(inner);
-        }
-        PeerEvent::Message(ChannelKind::Control, message) if trust::is_trust(&message) => {
-            match trust::decode(message) {
-                Some(message) => inner.rules.borrow_mut().trust_message(id, message),
-                None => emit(
-                    inner,
-                    RoomEvent::Warning("a malformed trust message".into()),
-                ),
-            }
-            apply(inner);
-        }
         PeerEvent::ChannelClosed(ChannelKind::Control) => {
             inner.rules.borrow_mut().control_closed(id);
             apply(inner);
         }
-        PeerEvent::Message(ChannelKind::Control, ChannelMessage::Bye) => {
-            inner.rules.borrow_mut().goodbye(id);
-            apply(inner);
-        }
+        PeerEvent::Message(ChannelKind::Control, message) => on_control(inner, id, message),
         PeerEvent::Message(ChannelKind::Chat, ChannelMessage::Chat(message)) => {
             emit(inner, RoomEvent::Chat { from: id, message })
-        }
-        PeerEvent::Message(ChannelKind::Control, message) => {
-            emit(inner, RoomEvent::Control { from: id, message })
         }
         PeerEvent::Message(kind, _) => emit(
             inner,
@@ -109,6 +76,43 @@ pub(super) fn on_peer_event(inner: &Rc<Inner>, id: PeerId, event: PeerEvent) {
         PeerEvent::Error(err) => emit(inner, RoomEvent::Warning(err.to_string())),
         PeerEvent::ChannelOpen(ChannelKind::Chat) => mark_chat_open(id),
         PeerEvent::ChannelClosed(ChannelKind::Chat) => {}
+    }
+}
+
+/// A message on `id`'s control channel: in-band negotiation, goodbye, name
+/// and trust are the room's; everything else (file transfers) goes up.
+fn on_control(inner: &Rc<Inner>, id: PeerId, message: ChannelMessage) {
+    match message {
+        ChannelMessage::Negotiate { data } => match Signal::decode_sealable(&data) {
+            Ok(signal) => {
+                if let Some(session) = inner.sessions.borrow().get(&id).cloned() {
+                    session.handle_signal(signal);
+                }
+            }
+            Err(err) => emit(
+                inner,
+                RoomEvent::Warning(format!("bad in-band signal: {err}")),
+            ),
+        },
+        ChannelMessage::Bye => {
+            inner.rules.borrow_mut().goodbye(id);
+            apply(inner);
+        }
+        ChannelMessage::Name { name } => {
+            inner.rules.borrow_mut().named_in_band(id, name);
+            apply(inner);
+        }
+        message if trust::is_trust(&message) => {
+            match trust::decode(message) {
+                Some(message) => inner.rules.borrow_mut().trust_message(id, message),
+                None => emit(
+                    inner,
+                    RoomEvent::Warning("a malformed trust message".into()),
+                ),
+            }
+            apply(inner);
+        }
+        message => emit(inner, RoomEvent::Control { from: id, message }),
     }
 }
 

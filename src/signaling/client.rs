@@ -1,5 +1,6 @@
-//! The relay client: connects, subscribes to its topics, reconnects with
-//! backoff and jitter after any loss and subscribes again, and hands the
+//! The relay client: connects, subscribes to its topics, reconnects after
+//! any loss as core/src/reconnect.rs decides (fast jittered attempts, then
+//! backoff, a probe for the relay's return) and subscribes again, hands the
 //! `data` of publishes on its topics to the caller. It works the same
 //! against peerlink-relay, a y-webrtc server or a plain broadcast relay.
 
@@ -10,9 +11,8 @@ use std::rc::{Rc, Weak};
 use peerlink_protocol::{ClientFrame, RelayFrame};
 use serde_json::value::RawValue;
 
+use super::reconnect::Reconnector;
 use super::socket::{RelaySocket, SocketEvent};
-use super::Backoff;
-use crate::browser::{random_unit, Timeout};
 
 /// Frames kept while the relay is unreachable; older ones are dropped first.
 const OUTBOX_LIMIT: usize = 256;
@@ -56,8 +56,7 @@ struct Inner {
     on_event: Box<dyn Fn(ClientEvent)>,
     socket: RefCell<Option<RelaySocket>>,
     state: Cell<RelayState>,
-    backoff: RefCell<Backoff>,
-    retry: RefCell<Option<Timeout>>,
+    reconnect: RefCell<Option<Reconnector>>,
     outbox: RefCell<VecDeque<String>>,
 }
 
@@ -79,10 +78,18 @@ impl SignalingClient {
             on_event: Box::new(on_event),
             socket: RefCell::new(None),
             state: Cell::new(RelayState::Connecting),
-            backoff: RefCell::new(Backoff::relay()),
-            retry: RefCell::new(None),
+            reconnect: RefCell::new(None),
             outbox: RefCell::new(VecDeque::new()),
         });
+        let weak = Rc::downgrade(&inner);
+        let reconnect = Reconnector::new(url, move || {
+            if let Some(inner) = weak.upgrade() {
+                if let Err(err) = open_socket(&inner) {
+                    (inner.on_event)(ClientEvent::BadFrame(err.to_string()));
+                }
+            }
+        });
+        *inner.reconnect.borrow_mut() = Some(reconnect);
         open_socket(&inner)?;
         Ok(SignalingClient { inner })
     }
@@ -140,7 +147,9 @@ fn send_now(inner: &Inner, text: &str) -> bool {
 fn on_socket_event(inner: &Rc<Inner>, event: SocketEvent) {
     match event {
         SocketEvent::Open => {
-            inner.backoff.borrow_mut().reset();
+            if let Some(reconnect) = inner.reconnect.borrow().as_ref() {
+                reconnect.opened();
+            }
             send_now(
                 inner,
                 &ClientFrame::Subscribe {
@@ -167,21 +176,12 @@ fn on_socket_event(inner: &Rc<Inner>, event: SocketEvent) {
         SocketEvent::Closed { code } => {
             inner.socket.borrow_mut().take();
             set_state(inner, RelayState::Closed);
-            let delay = inner.backoff.borrow_mut().next_delay(random_unit());
             web_sys::console::info_1(
-                &format!("peerlink: relay connection closed (code {code}); retrying in {delay} ms")
-                    .into(),
+                &format!("peerlink: relay connection closed (code {code}); reconnecting").into(),
             );
-            let weak = Rc::downgrade(inner);
-            let timer = Timeout::new(delay, move || {
-                if let Some(inner) = weak.upgrade() {
-                    inner.retry.borrow_mut().take();
-                    if let Err(err) = open_socket(&inner) {
-                        (inner.on_event)(ClientEvent::BadFrame(err.to_string()));
-                    }
-                }
-            });
-            *inner.retry.borrow_mut() = Some(timer);
+            if let Some(reconnect) = inner.reconnect.borrow().as_ref() {
+                reconnect.closed();
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use peerlink::rtc::transfer::{
-    ReceiveOptions, SendOptions, TransferLink, TransferState, TransferView, Transfers,
+    LinkError, ReceiveOptions, SendOptions, TransferLink, TransferState, TransferView, Transfers,
 };
 use peerlink::rtc::{ChannelKind, PeerEvent, PeerSession};
 use peerlink_protocol::{ChannelMessage, FileOffer, PeerId};
@@ -24,12 +24,12 @@ struct SessionLink {
 }
 
 impl TransferLink for SessionLink {
-    fn send_control(&self, _peer: PeerId, message: &ChannelMessage) -> Result<(), String> {
+    fn send_control(&self, _peer: PeerId, message: &ChannelMessage) -> Result<(), LinkError> {
         let session = self.session.borrow();
-        let session = session.as_ref().ok_or("no session")?;
+        let session = session.as_ref().ok_or(LinkError::NoSession)?;
         session
             .send(ChannelKind::Control, message)
-            .map_err(|e| e.to_string())
+            .map_err(|e| LinkError::Send(e.to_string()))
     }
 
     fn open_channel(&self, _peer: PeerId, label: &str) -> Option<RtcDataChannel> {

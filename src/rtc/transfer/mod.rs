@@ -1,9 +1,8 @@
-//! File transfer over data channels (DESIGN §3): offer → accept/reject →
-//! binary chunks on a `file:<id>` channel of their own → done with SHA-256 →
-//! the receiver's verdict. Memory stays bounded on both sides: the sender
-//! reads one chunk at a time from the `File`, the receiver hands chunks to
-//! Blob storage in batches; both hash as the bytes stream by. A transfer whose
-//! channel is lost can resume from the receiver's offset. No leptos here.
+//! File transfer over data channels (docs/protocol.md) in the browser: owns the
+//! `File`s, the `file:<id>` channels, storage and the hashers, feeds their
+//! events into `peerlink_core::transfer::Transfers` and carries out its
+//! actions. It must not decide anything itself (what to accept, when to stop,
+//! resume or verify): those rules live in core/src/transfer/. No leptos here.
 
 mod receive;
 mod send;
@@ -14,29 +13,44 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use peerlink_protocol::{sanitize_file_name, ChannelMessage, FileOffer, PeerId};
+use peerlink_core::transfer::{self as core, Action, IoError, TransferError};
+use peerlink_core::{ConnectionState, Instant};
+use peerlink_protocol::{ChannelMessage, FileOffer, PeerId};
 use web_sys::{File, RtcDataChannel};
 
-use crate::browser::{random_bytes, Timeout};
+use crate::browser::{now_ms, random_bytes, Timeout};
 pub use store::OPFS_MIN_BYTES;
 pub use view::{Direction, TransferState, TransferView};
 
 use receive::Incoming;
 use send::Outgoing;
 
+/// A control message could not reach the peer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LinkError {
+    #[error("no connection to the peer")]
+    NoSession,
+    #[error("{0}")]
+    Send(String),
+}
+
+/// Why an offer did not go out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OfferError {
+    #[error("the offer could not be sent")]
+    NotSent,
+    #[error(transparent)]
+    Refused(#[from] TransferError),
+}
+
 /// What the transfers need from the room: a control message to a peer, and
 /// a new data channel to a peer.
 pub trait TransferLink {
-    fn send_control(&self, peer: PeerId, message: &ChannelMessage) -> Result<(), String>;
+    fn send_control(&self, peer: PeerId, message: &ChannelMessage) -> Result<(), LinkError>;
     fn open_channel(&self, peer: PeerId, label: &str) -> Option<RtcDataChannel>;
     /// The SCTP maxMessageSize towards `peer`, once known.
     fn max_message_size(&self, peer: PeerId) -> Option<f64>;
 }
-
-/// Why a transfer stopped when its peer's connection dropped.
-const LINK_LOST: &str = "the connection to the peer was lost; it resumes when the peer is back";
-/// How long `disconnected` may last before transfers count the link as lost.
-const LINK_GRACE_MS: u32 = 5_000;
 
 /// Sender tuning; the defaults come from `make bench` (see the README).
 #[derive(Debug, Clone)]
@@ -83,16 +97,17 @@ pub(crate) struct Inner {
     on_update: Box<dyn Fn(&TransferView)>,
     send_options: SendOptions,
     receive_options: ReceiveOptions,
+    /// Every decision; borrowed only for one call at a time.
+    core: RefCell<core::Transfers>,
     outgoing: RefCell<HashMap<String, Outgoing>>,
     incoming: RefCell<HashMap<String, Incoming>>,
-    /// Peers whose link is down, waiting out `LINK_GRACE_MS`.
-    link_timers: RefCell<HashMap<PeerId, Timeout>>,
+    /// The core's next timeout, armed.
+    timer: RefCell<Option<(Instant, Timeout)>>,
 }
 
-impl Inner {
-    pub(crate) fn update(&self, view: &TransferView) {
-        (self.on_update)(view);
-    }
+/// The clock the core is fed: milliseconds since the epoch, as before.
+pub(crate) fn now() -> Instant {
+    Instant::from_millis(now_ms() as u64)
 }
 
 /// Every transfer of this page, both directions.
@@ -113,15 +128,16 @@ impl Transfers {
                 on_update: Box::new(on_update),
                 send_options,
                 receive_options,
+                core: RefCell::new(core::Transfers::default()),
                 outgoing: RefCell::new(HashMap::new()),
                 incoming: RefCell::new(HashMap::new()),
-                link_timers: RefCell::new(HashMap::new()),
+                timer: RefCell::new(None),
             }),
         }
     }
 
     /// Offers `file` to `peer`; returns the transfer id.
-    pub fn offer(&self, peer: PeerId, file: File) -> Result<String, String> {
+    pub fn offer(&self, peer: PeerId, file: File) -> Result<String, OfferError> {
         let id = PeerId::from_bytes(random_bytes::<16>()).to_string();
         let offer = FileOffer {
             id: id.clone(),
@@ -129,84 +145,35 @@ impl Transfers {
             size: file.size() as u64,
             mime: file.type_(),
         };
-        let view = TransferView::new(
-            &id,
-            peer,
-            Direction::Send,
-            &offer.name,
-            offer.size,
-            &offer.mime,
-        );
-        self.inner
-            .link
-            .send_control(peer, &ChannelMessage::FileOffer(offer))?;
-        self.inner.update(&view);
+        let outgoing = Outgoing::new(file);
         self.inner
             .outgoing
             .borrow_mut()
-            .insert(id.clone(), Outgoing::new(view, file));
-        Ok(id)
+            .insert(id.clone(), outgoing);
+        let offered = self.inner.core.borrow_mut().offer(peer, offer, now());
+        drive(&self.inner);
+        let kept = offered.is_ok() && self.inner.core.borrow().get(&id).is_some();
+        if kept {
+            return Ok(id);
+        }
+        self.inner.outgoing.borrow_mut().remove(&id);
+        offered?;
+        Err(OfferError::NotSent)
     }
 
     /// Accepts an offered file (or resumes an interrupted one).
     pub fn accept(&self, id: &str) {
-        receive::accept(&self.inner, id);
+        self.feed(|core, now| core.accept(id, now));
     }
 
     /// Cancels a transfer in either direction and tells the peer.
     pub fn cancel(&self, id: &str) {
-        let peer = self
-            .inner
-            .outgoing
-            .borrow()
-            .get(id)
-            .map(|o| o.view.peer)
-            .or_else(|| self.inner.incoming.borrow().get(id).map(|i| i.view.peer));
-        // Declining an offer is a reject; anything later is a cancel.
-        let declining = self
-            .inner
-            .incoming
-            .borrow()
-            .get(id)
-            .is_some_and(|i| i.view.state == TransferState::Offered);
-        if let Some(peer) = peer {
-            let message = if declining {
-                ChannelMessage::FileReject { id: id.to_string() }
-            } else {
-                ChannelMessage::FileCancel { id: id.to_string() }
-            };
-            let _ = self.inner.link.send_control(peer, &message);
-        }
-        end(&self.inner, id, TransferState::Cancelled, None);
+        self.feed(|core, now| core.cancel(id, now));
     }
 
     /// Handles a control message from `peer`.
     pub fn on_control(&self, peer: PeerId, message: ChannelMessage) {
-        let inner = &self.inner;
-        match message {
-            ChannelMessage::FileOffer(offer) => receive::offered(inner, peer, offer),
-            ChannelMessage::FileAccept { id, offset } => send::accepted(inner, peer, &id, offset),
-            ChannelMessage::FileReject { id } if owned_by(inner, &id, peer) => {
-                end(
-                    inner,
-                    &id,
-                    TransferState::Cancelled,
-                    Some("declined by the receiver".into()),
-                );
-            }
-            ChannelMessage::FileDone { id, sha256 } => receive::done(inner, peer, &id, sha256),
-            ChannelMessage::FileOk { id } => send::verdict(inner, peer, &id, true),
-            ChannelMessage::FileCorrupt { id } => send::verdict(inner, peer, &id, false),
-            ChannelMessage::FileCancel { id } if owned_by(inner, &id, peer) => {
-                end(
-                    inner,
-                    &id,
-                    TransferState::Cancelled,
-                    Some("cancelled by the peer".into()),
-                );
-            }
-            _ => {}
-        }
+        self.feed(|core, now| core.handle_control(peer, message, now));
     }
 
     /// Handles a channel `peer` opened; `file:<id>` channels carry chunks.
@@ -216,147 +183,118 @@ impl Transfers {
 
     /// The peer is gone: everything in flight with it stops, resumable.
     pub fn on_peer_left(&self, peer: PeerId) {
-        let ids: Vec<String> = self
-            .inner
-            .outgoing
-            .borrow()
-            .values()
-            .filter(|o| o.view.peer == peer)
-            .map(|o| o.view.id.clone())
-            .chain(
-                self.inner
-                    .incoming
-                    .borrow()
-                    .values()
-                    .filter(|i| i.view.peer == peer)
-                    .map(|i| i.view.id.clone()),
-            )
-            .collect();
-        for id in ids {
-            interrupt(&self.inner, &id, "the peer left");
-        }
+        self.feed(|core, now| {
+            core.handle_peer_left(peer, now);
+            Ok(())
+        });
     }
 
-    /// The peer's `connectionState` changed. A link that stays down (failed,
-    /// or disconnected for `LINK_GRACE_MS`) stops its transfers — resumable,
-    /// nothing discarded; when it is back, receives that the link interrupted
-    /// continue from where they stopped.
-    pub fn on_peer_state(&self, peer: PeerId, state: &str) {
-        match state {
-            "disconnected" => {
-                let weak = Rc::downgrade(&self.inner);
-                let timer = Timeout::new(LINK_GRACE_MS, move || {
-                    if let Some(inner) = weak.upgrade() {
-                        inner.link_timers.borrow_mut().remove(&peer);
-                        interrupt_all(&inner, peer);
-                    }
-                });
-                self.inner.link_timers.borrow_mut().insert(peer, timer);
-            }
-            "failed" | "closed" => {
-                self.inner.link_timers.borrow_mut().remove(&peer);
-                interrupt_all(&self.inner, peer);
-            }
-            "connected" => {
-                self.inner.link_timers.borrow_mut().remove(&peer);
-                let resumable: Vec<String> = self
-                    .inner
-                    .incoming
-                    .borrow()
-                    .values()
-                    .filter(|i| {
-                        i.view.peer == peer
-                            && i.view.resumable
-                            && i.view.error.as_deref() == Some(LINK_LOST)
-                    })
-                    .map(|i| i.view.id.clone())
-                    .collect();
-                for id in resumable {
-                    self.accept(&id);
-                }
-            }
-            _ => {}
-        }
+    /// The peer's `connectionState` changed (the rules: core/src/transfer/mod.rs).
+    pub fn on_peer_state(&self, peer: PeerId, state: ConnectionState) {
+        self.feed(|core, now| {
+            core.handle_peer_state(peer, state, now);
+            Ok(())
+        });
     }
 
     pub fn view(&self, id: &str) -> Option<TransferView> {
-        let outgoing = self.inner.outgoing.borrow().get(id).map(|o| o.view.clone());
-        outgoing.or_else(|| self.inner.incoming.borrow().get(id).map(|i| i.view.clone()))
+        view_of(&self.inner, id)
+    }
+
+    /// Feeds one input to the core, then carries out what it decided. A
+    /// refused input changes nothing, so there is nothing more to do.
+    fn feed(&self, input: impl FnOnce(&mut core::Transfers, Instant) -> Result<(), TransferError>) {
+        let _refused = input(&mut self.inner.core.borrow_mut(), now());
+        drive(&self.inner);
     }
 }
 
-/// Stops every transfer with `peer` that is moving bytes. A sender that has
-/// sent everything keeps waiting for the receiver's verdict.
-fn interrupt_all(inner: &Inner, peer: PeerId) {
-    let ids: Vec<String> = {
-        let outgoing = inner.outgoing.borrow();
-        let incoming = inner.incoming.borrow();
-        outgoing
-            .values()
-            .map(|o| &o.view)
-            .chain(incoming.values().map(|i| &i.view))
-            .filter(|v| {
-                v.peer == peer
-                    && matches!(v.state, TransferState::Sending | TransferState::Receiving)
-            })
-            .map(|v| v.id.clone())
-            .collect()
-    };
-    for id in ids {
-        interrupt(inner, &id, LINK_LOST);
-    }
-}
-
-/// True if transfer `id` exists and belongs to `peer` (a peer may only
-/// cancel or reject its own transfers).
-fn owned_by(inner: &Inner, id: &str, peer: PeerId) -> bool {
-    inner
-        .outgoing
+/// The view of transfer `id` as it stands.
+fn view_of(inner: &Inner, id: &str) -> Option<TransferView> {
+    let core = inner.core.borrow();
+    let transfer = core.get(id)?;
+    let (url, storage) = inner
+        .incoming
         .borrow()
         .get(id)
-        .is_some_and(|o| o.view.peer == peer)
-        || inner
-            .incoming
-            .borrow()
-            .get(id)
-            .is_some_and(|i| i.view.peer == peer)
+        .map_or((None, None), |i| (i.url.clone(), i.storage));
+    Some(TransferView::of(transfer, url, storage))
 }
 
-/// Applies a change to transfer `id`, whichever direction it is, and
-/// reports the new view if the change produced one.
-fn change(
-    inner: &Inner,
-    id: &str,
-    outgoing: impl FnOnce(&mut Outgoing) -> Option<TransferView>,
-    incoming: impl FnOnce(&mut Incoming) -> Option<TransferView>,
-) {
-    let sent = inner.outgoing.borrow_mut().get_mut(id).map(outgoing);
-    let view = match sent {
-        Some(view) => view,
-        None => inner.incoming.borrow_mut().get_mut(id).and_then(incoming),
-    };
-    if let Some(view) = view {
-        inner.update(&view);
+/// Carries out every pending action of the core, in order, then arms the
+/// timer for its next timeout. Actions may feed the core again (a failed
+/// send, a finished hash); what that queues is carried out in the same loop.
+pub(crate) fn drive(inner: &Rc<Inner>) {
+    loop {
+        let action = inner.core.borrow_mut().poll_action();
+        let Some(action) = action else { break };
+        execute(inner, action);
+    }
+    arm_timer(inner);
+}
+
+fn execute(inner: &Rc<Inner>, action: Action) {
+    match action {
+        Action::Control { peer, message } => {
+            if let Err(err) = inner.link.send_control(peer, &message) {
+                if let Some(id) = transfer_id(&message) {
+                    let error = IoError::ControlSend(err.to_string());
+                    let _ = inner.core.borrow_mut().handle_io_error(id, error, now());
+                }
+            }
+        }
+        Action::StartSending { id, peer, offset } => send::start(inner, &id, peer, offset),
+        Action::StopSending { id } => send::stop(inner, &id),
+        Action::PrepareStore { id, size } => receive::prepare(inner, &id, size),
+        Action::CloseChannel { id } => receive::close(inner, &id),
+        Action::FinishHash { id } => receive::finish_hash(inner, &id),
+        Action::FinishStore { id } => receive::finish_store(inner, &id),
+        Action::Discard { id } => receive::discard(inner, &id),
+        Action::View { id } => {
+            if let Some(view) = view_of(inner, &id) {
+                (inner.on_update)(&view);
+            }
+        }
     }
 }
 
-/// Ends a transfer: final state, channel closed, buffers released.
-pub(crate) fn end(inner: &Inner, id: &str, state: TransferState, error: Option<String>) {
-    let again = error.clone();
-    change(
-        inner,
-        id,
-        |o| Some(o.finish(state, error)),
-        |i| Some(i.finish(state, again)),
-    );
+/// The transfer a control message is about.
+fn transfer_id(message: &ChannelMessage) -> Option<&str> {
+    match message {
+        ChannelMessage::FileOffer(FileOffer { id, .. })
+        | ChannelMessage::FileAccept { id, .. }
+        | ChannelMessage::FileReject { id }
+        | ChannelMessage::FileDone { id, .. }
+        | ChannelMessage::FileOk { id }
+        | ChannelMessage::FileCorrupt { id }
+        | ChannelMessage::FileCancel { id } => Some(id),
+        ChannelMessage::Chat(_)
+        | ChannelMessage::Bye
+        | ChannelMessage::Negotiate { .. }
+        | ChannelMessage::Confirm { .. }
+        | ChannelMessage::SasCommit { .. }
+        | ChannelMessage::SasReveal { .. }
+        | ChannelMessage::Name { .. } => None,
+    }
 }
 
-/// The link under a transfer went away mid-way: stop, keep what we have.
-pub(crate) fn interrupt(inner: &Inner, id: &str, why: &str) {
-    change(inner, id, |o| o.interrupt(why), |i| i.interrupt(why));
-}
-
-/// Offered names are cleaned before anyone sees them.
-pub(crate) fn clean_name(name: &str) -> String {
-    sanitize_file_name(name)
+/// Keeps one browser timer armed for the core's next timeout.
+fn arm_timer(inner: &Rc<Inner>) {
+    let next = inner.core.borrow().poll_timeout();
+    let armed = inner.timer.borrow().as_ref().map(|(at, _)| *at);
+    if next == armed {
+        return;
+    }
+    let timer = next.map(|at| {
+        let weak = Rc::downgrade(inner);
+        let wait = at.since(now()).as_millis().min(u128::from(u32::MAX)) as u32;
+        let timeout = Timeout::new(wait, move || {
+            let Some(inner) = weak.upgrade() else { return };
+            inner.timer.borrow_mut().take();
+            inner.core.borrow_mut().handle_timeout(now());
+            drive(&inner);
+        });
+        (at, timeout)
+    });
+    *inner.timer.borrow_mut() = timer;
 }

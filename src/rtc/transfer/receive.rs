@@ -1,192 +1,98 @@
-//! The receiving side: takes chunks from the transfer's own channel, hashes
-//! them as they arrive and hands them to Blob storage in batches (so the wasm
-//! heap never holds the file), then checks size and SHA-256 before offering
-//! the file for download. Anything off ends in a clear failed state.
+//! The receiving side in the browser: owns each receive's storage (OPFS or
+//! Blob parts, via store.rs), its streaming SHA-256 and its `file:<id>`
+//! channel, so the wasm heap never holds the file. It must not judge what
+//! arrives: the core says which channels and chunks to take, when to hash,
+//! store, discard or close, and compares the digests.
 
 use std::rc::Rc;
 
-use peerlink_protocol::limits::MAX_CHUNK_BYTES;
-use peerlink_protocol::{ChannelMessage, FileOffer, PeerId};
-use sha2::{Digest, Sha256};
+use peerlink_core::transfer::{Chunk, Digest, IoError};
+use peerlink_protocol::PeerId;
+use sha2::{Digest as _, Sha256};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{RtcDataChannel, Url};
 
 use super::store::Store;
-use super::{clean_name, end, interrupt, Direction, Inner, TransferState, TransferView};
-use crate::browser::now_ms;
+use super::{drive, now, Inner};
 use crate::rtc::{Channel, ChannelEvent};
 
-/// Offers from one peer waiting for an answer; more are ignored.
-const MAX_PENDING_OFFERS_PER_PEER: usize = 64;
-const PROGRESS_EVERY_MS: f64 = 100.0;
-
 pub(crate) struct Incoming {
-    pub view: TransferView,
     hasher: Sha256,
     scratch: Vec<u8>,
-    /// Where the bytes go (OPFS or Blob parts); taken when finished.
+    /// Where the bytes go (OPFS or Blob parts); taken when finishing.
     store: Option<Store>,
-    expected: Option<String>,
     channel: Option<Channel>,
-    last_report: f64,
+    /// Object URL of the verified file.
+    pub url: Option<String>,
+    /// "opfs" or "blob", for the view.
+    pub storage: Option<&'static str>,
 }
 
-impl Incoming {
-    fn discard(&mut self) {
-        if let Some(store) = self.store.take() {
-            store.discard();
-        }
-        self.channel = None;
-    }
-
-    pub fn finish(&mut self, state: TransferState, error: Option<String>) -> TransferView {
-        if !self.view.state.is_final() || state == TransferState::Cancelled {
-            if state != TransferState::Verified {
-                self.discard();
-                if let Some(url) = self.view.url.take() {
-                    let _ = Url::revoke_object_url(&url);
-                }
-            }
-            self.view.state = state;
-            self.view.error = error;
-            self.view.resumable = false;
-        }
-        self.channel = None;
-        self.view.updated_ms = now_ms();
-        self.view.clone()
-    }
-
-    pub fn interrupt(&mut self, why: &str) -> Option<TransferView> {
-        if self.view.state != TransferState::Receiving || self.view.transferred >= self.view.size {
-            return None;
-        }
-        // Keep the bytes and the hash state: `accept` resumes from here.
-        self.channel = None;
-        self.view.state = TransferState::Failed;
-        self.view.resumable = true;
-        self.view.error = Some(why.to_string());
-        self.view.updated_ms = now_ms();
-        Some(self.view.clone())
-    }
-}
-
-/// `file-offer`: show it, sanitised, and wait for the user.
-pub(crate) fn offered(inner: &Inner, peer: PeerId, offer: FileOffer) {
-    if inner.incoming.borrow().contains_key(&offer.id)
-        || inner.outgoing.borrow().contains_key(&offer.id)
-    {
-        return;
-    }
-    let pending = inner
-        .incoming
-        .borrow()
-        .values()
-        .filter(|i| i.view.peer == peer && i.view.state == TransferState::Offered)
-        .count();
-    if pending >= MAX_PENDING_OFFERS_PER_PEER || offer.id.is_empty() || offer.id.len() > 64 {
-        return;
-    }
-    let mime: String = offer
-        .mime
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(100)
-        .collect();
-    let view = TransferView::new(
-        &offer.id,
-        peer,
-        Direction::Receive,
-        &clean_name(&offer.name),
-        offer.size,
-        &mime,
-    );
-    let store = Store::for_size(offer.size, &offer.id, inner.receive_options.batch_bytes);
-    let mut view = view;
-    view.storage = Some(store.kind());
-    inner.update(&view);
-    inner.incoming.borrow_mut().insert(
-        offer.id,
-        Incoming {
-            view,
-            hasher: Sha256::new(),
-            scratch: Vec::new(),
-            store: Some(store),
-            expected: None,
-            channel: None,
-            last_report: 0.0,
-        },
-    );
-}
-
-/// The user accepts an offer, or resumes an interrupted receive.
-pub(crate) fn accept(inner: &Inner, id: &str) {
-    let request = {
-        let mut incoming = inner.incoming.borrow_mut();
-        let Some(transfer) = incoming.get_mut(id) else {
-            return;
-        };
-        let resumable = transfer.view.state == TransferState::Failed && transfer.view.resumable;
-        if transfer.view.state != TransferState::Offered && !resumable {
-            return;
-        }
-        transfer.view.state = TransferState::Receiving;
-        transfer.view.resumable = false;
-        transfer.view.error = None;
-        transfer.view.started_ms = now_ms();
-        transfer.view.updated_ms = now_ms();
-        (
-            transfer.view.peer,
-            transfer.view.transferred,
-            transfer.view.clone(),
-        )
+/// `PrepareStore`: storage for an offered file.
+pub(crate) fn prepare(inner: &Inner, id: &str, size: u64) {
+    let store = Store::for_size(size, id, inner.receive_options.batch_bytes);
+    let incoming = Incoming {
+        hasher: Sha256::new(),
+        scratch: Vec::new(),
+        storage: Some(store.kind()),
+        store: Some(store),
+        channel: None,
+        url: None,
     };
-    let (peer, offset, view) = request;
-    inner.update(&view);
-    if let Err(err) = inner.link.send_control(
-        peer,
-        &ChannelMessage::FileAccept {
-            id: id.to_string(),
-            offset,
-        },
-    ) {
-        interrupt(inner, id, &format!("cannot reach the sender: {err}"));
+    inner.incoming.borrow_mut().insert(id.to_string(), incoming);
+}
+
+/// `CloseChannel`: keep the bytes and the hash state for a resume.
+pub(crate) fn close(inner: &Inner, id: &str) {
+    if let Some(transfer) = inner.incoming.borrow_mut().get_mut(id) {
+        transfer.channel = None;
     }
 }
 
-/// A channel from `peer`: `file:<id>` for an accepted transfer of theirs.
+/// `Discard`: the channel closed, the bytes and any download gone.
+pub(crate) fn discard(inner: &Inner, id: &str) {
+    let mut incoming = inner.incoming.borrow_mut();
+    let Some(transfer) = incoming.get_mut(id) else {
+        return;
+    };
+    transfer.channel = None;
+    if let Some(store) = transfer.store.take() {
+        store.discard();
+    }
+    if let Some(url) = transfer.url.take() {
+        let _ = Url::revoke_object_url(&url);
+    }
+}
+
+/// A channel from `peer`: taken if the core expects it, closed otherwise.
 pub(crate) fn channel(inner: &Rc<Inner>, peer: PeerId, channel: RtcDataChannel) {
-    let label = channel.label();
-    let Some(id) = label.strip_prefix("file:").map(str::to_string) else {
-        channel.close();
-        return;
-    };
-    let expected = inner
-        .incoming
-        .borrow()
-        .get(&id)
-        .is_some_and(|t| t.view.peer == peer && t.view.state == TransferState::Receiving);
-    if !expected {
+    let taken = inner.core.borrow().handle_channel(peer, &channel.label());
+    let Ok(id) = taken else {
         // Chunks for a transfer we do not know (or did not accept): refuse.
         channel.close();
         return;
-    }
+    };
     let weak = Rc::downgrade(inner);
     let transfer_id = id.clone();
     let wrapped = Channel::wrap(
         channel,
         Rc::new(move |event| {
             let Some(inner) = weak.upgrade() else { return };
-            match event {
-                ChannelEvent::Binary(buffer) => on_chunk(&inner, &transfer_id, buffer),
-                ChannelEvent::Text(_) => {
-                    fail(&inner, &transfer_id, "unexpected text on a file channel")
-                }
-                ChannelEvent::Closed => interrupt(
-                    &inner,
+            let fed = match event {
+                ChannelEvent::Binary(buffer) => return on_chunk(&inner, &transfer_id, buffer),
+                ChannelEvent::Text(_) => inner.core.borrow_mut().handle_io_error(
                     &transfer_id,
-                    "the connection to the sender was lost",
+                    IoError::ChannelText,
+                    now(),
                 ),
-                _ => {}
+                ChannelEvent::Closed => inner
+                    .core
+                    .borrow_mut()
+                    .handle_channel_closed(&transfer_id, now()),
+                ChannelEvent::Open | ChannelEvent::BufferedLow => return,
+            };
+            if fed.is_ok() {
+                drive(&inner);
             }
         }),
     );
@@ -195,149 +101,94 @@ pub(crate) fn channel(inner: &Rc<Inner>, peer: PeerId, channel: RtcDataChannel) 
     }
 }
 
-fn fail(inner: &Inner, id: &str, why: &str) {
-    let peer = inner.incoming.borrow().get(id).map(|t| t.view.peer);
-    end(inner, id, TransferState::Failed, Some(why.to_string()));
-    if let Some(peer) = peer {
-        let _ = inner
-            .link
-            .send_control(peer, &ChannelMessage::FileCorrupt { id: id.to_string() });
-    }
-}
-
+/// One chunk: the core decides whether it counts; if so it is hashed and
+/// stored before any action that follows (a `FinishHash` must include it).
 fn on_chunk(inner: &Rc<Inner>, id: &str, buffer: js_sys::ArrayBuffer) {
     let len = buffer.byte_length() as usize;
-    let outcome = {
-        let mut incoming = inner.incoming.borrow_mut();
-        let Some(transfer) = incoming.get_mut(id) else {
-            return;
+    let verdict = inner.core.borrow_mut().handle_chunk(id, len, now());
+    if verdict == Ok(Chunk::Keep) {
+        let stored = match inner.incoming.borrow_mut().get_mut(id) {
+            Some(transfer) => keep(transfer, buffer, len),
+            None => Err(no_storage()),
         };
-        if transfer.view.state != TransferState::Receiving {
-            return;
+        if let Err(error) = stored {
+            let _ = inner.core.borrow_mut().handle_io_error(id, error, now());
         }
-        if len > MAX_CHUNK_BYTES {
-            Err("a chunk was larger than the protocol allows".to_string())
-        } else if transfer.view.transferred + len as u64 > transfer.view.size {
-            Err("the sender sent more bytes than it announced".to_string())
-        } else {
-            if transfer.scratch.len() < len {
-                transfer.scratch.resize(len, 0);
-            }
-            js_sys::Uint8Array::new(&buffer).copy_to(&mut transfer.scratch[..len]);
-            transfer.hasher.update(&transfer.scratch[..len]);
-            transfer.view.transferred += len as u64;
-            transfer.view.updated_ms = now_ms();
-            let stored = match transfer.store.as_mut() {
-                Some(store) => store.push(buffer),
-                None => Err("no storage for this transfer".to_string()),
-            };
-            match stored {
-                Err(err) => Err(format!("the browser refused to store the file: {err}")),
-                Ok(()) => {
-                    let due = transfer.view.updated_ms - transfer.last_report >= PROGRESS_EVERY_MS;
-                    if due {
-                        transfer.last_report = transfer.view.updated_ms;
-                    }
-                    Ok((
-                        due.then(|| transfer.view.clone()),
-                        transfer.view.transferred == transfer.view.size,
-                    ))
-                }
-            }
-        }
-    };
-    match outcome {
-        Err(why) => fail(inner, id, &why),
-        Ok((report, complete)) => {
-            if let Some(view) = report {
-                inner.update(&view);
-            }
-            if complete {
-                verify(inner, id);
-            }
-        }
+    }
+    drive(inner);
+}
+
+/// A chunk arrived after storage was finished or discarded.
+fn no_storage() -> IoError {
+    IoError::StorePush("no storage for this transfer".into())
+}
+
+fn keep(transfer: &mut Incoming, buffer: js_sys::ArrayBuffer, len: usize) -> Result<(), IoError> {
+    if transfer.scratch.len() < len {
+        transfer.scratch.resize(len, 0);
+    }
+    js_sys::Uint8Array::new(&buffer).copy_to(&mut transfer.scratch[..len]);
+    transfer.hasher.update(&transfer.scratch[..len]);
+    match transfer.store.as_mut() {
+        Some(store) => store.push(buffer).map_err(IoError::StorePush),
+        None => Err(no_storage()),
     }
 }
 
-/// `file-done`: the sender's hash. Verification waits for every byte.
-pub(crate) fn done(inner: &Rc<Inner>, peer: PeerId, id: &str, sha256: String) {
-    let complete = {
-        let mut incoming = inner.incoming.borrow_mut();
-        let Some(transfer) = incoming.get_mut(id) else {
-            return;
-        };
-        if transfer.view.peer != peer || transfer.view.state != TransferState::Receiving {
-            return;
-        }
-        transfer.expected = Some(sha256.to_ascii_lowercase());
-        transfer.view.transferred == transfer.view.size
-    };
-    if complete {
-        verify(inner, id);
+/// `FinishHash`: the digest of every byte kept, for the core to compare.
+pub(crate) fn finish_hash(inner: &Inner, id: &str) {
+    let digest = inner
+        .incoming
+        .borrow()
+        .get(id)
+        .map(|t| Digest(t.hasher.clone().finalize().into()));
+    if let Some(digest) = digest {
+        let _ = inner.core.borrow_mut().handle_local_hash(id, digest, now());
     }
 }
 
-fn verify(inner: &Rc<Inner>, id: &str) {
-    let checked = {
-        let mut incoming = inner.incoming.borrow_mut();
-        let Some(transfer) = incoming.get_mut(id) else {
-            return;
-        };
-        let Some(expected) = transfer.expected.clone() else {
-            return;
-        };
-        if transfer.view.transferred != transfer.view.size || transfer.store.is_none() {
-            return;
-        }
-        let actual: String = transfer
-            .hasher
-            .clone()
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        if actual == expected {
-            // Finishing may be async (OPFS flushes and closes): take the store.
-            Ok((
-                actual,
-                transfer.store.take(),
-                transfer.view.mime.clone(),
-                transfer.view.peer,
-            ))
-        } else {
-            Err(())
-        }
-    };
-    let Ok((actual, Some(store), mime, peer)) = checked else {
-        return fail(
-            inner,
-            id,
-            "corrupt: the SHA-256 of the received bytes does not match; the data was discarded",
-        );
+/// `FinishStore`: flush and close storage (async for OPFS), then report.
+pub(crate) fn finish_store(inner: &Rc<Inner>, id: &str) {
+    let store = inner
+        .incoming
+        .borrow_mut()
+        .get_mut(id)
+        .and_then(|t| t.store.take());
+    let mime = inner
+        .core
+        .borrow()
+        .get(id)
+        .map(|t| t.mime.clone())
+        .unwrap_or_default();
+    let Some(store) = store else {
+        let error = IoError::StoreFinish("no storage for this transfer".into());
+        let _ = inner.core.borrow_mut().handle_io_error(id, error, now());
+        return;
     };
     let inner = inner.clone();
     let id = id.to_string();
     spawn_local(async move {
         match store.finish(&mime).await {
-            Ok(url) => {
-                let view = inner.incoming.borrow_mut().get_mut(&id).map(|t| {
-                    t.view.sha256 = Some(actual);
-                    t.view.url = Some(url);
-                    t.finish(TransferState::Verified, None)
-                });
-                if let Some(view) = view {
-                    inner.update(&view);
-                }
-                let _ = inner
-                    .link
-                    .send_control(peer, &ChannelMessage::FileOk { id: id.clone() });
+            Ok(url) => stored(&inner, &id, url),
+            Err(err) => {
+                let error = IoError::StoreFinish(err);
+                let _ = inner.core.borrow_mut().handle_io_error(&id, error, now());
             }
-            Err(err) => end(
-                &inner,
-                &id,
-                TransferState::Failed,
-                Some(format!("cannot store the file: {err}")),
-            ),
         }
+        drive(&inner);
     });
+}
+
+/// The file is ready at `url`: verified, unless the transfer ended meanwhile.
+fn stored(inner: &Inner, id: &str, url: String) {
+    if let Some(transfer) = inner.incoming.borrow_mut().get_mut(id) {
+        transfer.url = Some(url.clone());
+        transfer.channel = None;
+    }
+    if inner.core.borrow_mut().handle_stored(id, now()).is_err() {
+        if let Some(transfer) = inner.incoming.borrow_mut().get_mut(id) {
+            transfer.url = None;
+        }
+        let _ = Url::revoke_object_url(&url);
+    }
 }

@@ -1,49 +1,12 @@
-//! What the UI knows about one transfer.
+//! What the UI knows about one transfer: the core's record (see
+//! core/src/transfer/record.rs) plus what only the browser has (download URL,
+//! storage kind), with the core's typed reasons put in words. It decides
+//! nothing; every state here was decided in `peerlink_core::transfer`.
 
+use peerlink_core::transfer::{Cancellation, Failure, Interruption, Reason, Transfer};
 use peerlink_protocol::PeerId;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    Send,
-    Receive,
-}
-
-/// `data-state` of the `transfer` element (DESIGN §6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TransferState {
-    /// Offered, waiting for the receiver to accept.
-    Offered,
-    Sending,
-    Receiving,
-    /// All bytes sent; waiting for the receiver's verdict.
-    Done,
-    /// The receiver's SHA-256 matched the sender's.
-    Verified,
-    /// Corrupt, truncated, oversized, or the link was lost (see `resumable`).
-    Failed,
-    Cancelled,
-}
-
-impl TransferState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TransferState::Offered => "offered",
-            TransferState::Sending => "sending",
-            TransferState::Receiving => "receiving",
-            TransferState::Done => "done",
-            TransferState::Verified => "verified",
-            TransferState::Failed => "failed",
-            TransferState::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn is_final(self) -> bool {
-        matches!(
-            self,
-            TransferState::Verified | TransferState::Cancelled | TransferState::Failed
-        )
-    }
-}
+pub use peerlink_core::transfer::{Direction, TransferState};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransferView {
@@ -58,9 +21,9 @@ pub struct TransferView {
     pub state: TransferState,
     /// Why it failed, in plain words.
     pub error: Option<String>,
-    /// A failed receive that can continue from `transferred`.
+    /// A failed transfer that can continue from `transferred`.
     pub resumable: bool,
-    /// Hex SHA-256 of the whole file, once verified.
+    /// Hex SHA-256 of the whole file (the receiver's once verified).
     pub sha256: Option<String>,
     /// Object URL of the received file (verified only).
     pub url: Option<String>,
@@ -72,32 +35,28 @@ pub struct TransferView {
 }
 
 impl TransferView {
-    /// A new transfer, offered and not yet moving.
-    pub fn new(
-        id: &str,
-        peer: PeerId,
-        direction: Direction,
-        name: &str,
-        size: u64,
-        mime: &str,
+    /// The view of the core's `transfer`, with the browser-side extras.
+    pub fn of(
+        transfer: &Transfer,
+        url: Option<String>,
+        storage: Option<&'static str>,
     ) -> TransferView {
-        let now = crate::browser::now_ms();
         TransferView {
-            id: id.to_string(),
-            peer,
-            direction,
-            name: name.to_string(),
-            size,
-            mime: mime.to_string(),
-            transferred: 0,
-            state: TransferState::Offered,
-            error: None,
-            resumable: false,
-            sha256: None,
-            url: None,
-            storage: None,
-            started_ms: now,
-            updated_ms: now,
+            id: transfer.id.clone(),
+            peer: transfer.peer,
+            direction: transfer.direction(),
+            name: transfer.name.clone(),
+            size: transfer.size,
+            mime: transfer.mime.clone(),
+            transferred: transfer.transferred,
+            state: transfer.state(),
+            error: transfer.reason().as_ref().and_then(reason_text),
+            resumable: transfer.resumable(),
+            sha256: transfer.sha256().map(|d| d.to_hex()),
+            url,
+            storage,
+            started_ms: transfer.started.as_millis() as f64,
+            updated_ms: transfer.updated.as_millis() as f64,
         }
     }
 
@@ -116,5 +75,44 @@ impl TransferView {
         let rate = self.bytes_per_second();
         (rate > 0.0 && self.transferred < self.size)
             .then(|| (self.size - self.transferred) as f64 / rate)
+    }
+}
+
+/// The words shown for a reason; `None` when we cancelled it ourselves.
+fn reason_text(reason: &Reason) -> Option<String> {
+    Some(match reason {
+        Reason::Interrupted(why) => match why {
+            Interruption::LinkLost => {
+                "the connection to the peer was lost; it resumes when the peer is back".into()
+            }
+            Interruption::PeerLeft => "the peer left".into(),
+            Interruption::ReceiverLost => "the connection to the receiver was lost".into(),
+            Interruption::SenderLost => "the connection to the sender was lost".into(),
+            Interruption::SendFailed(err) => format!("sending failed: {err}"),
+            Interruption::CannotReachSender(err) => format!("cannot reach the sender: {err}"),
+        },
+        Reason::Failed(why) => failure_text(why),
+        Reason::Cancelled(Cancellation::ByUs) => return None,
+        Reason::Cancelled(Cancellation::ByPeer) => "cancelled by the peer".into(),
+        Reason::Cancelled(Cancellation::Declined) => "declined by the receiver".into(),
+    })
+}
+
+fn failure_text(failure: &Failure) -> String {
+    match failure {
+        Failure::NoConnection => "no connection to the receiver".into(),
+        Failure::ReadFile(err) => format!("cannot read the file: {err}"),
+        Failure::FileChanged => "the file changed while it was being sent".into(),
+        Failure::ReceiverFoundCorrupt => "the receiver found the file corrupt".into(),
+        Failure::TooManyResumes => "the receiver asked to resume too often".into(),
+        Failure::UnexpectedText => "unexpected text on a file channel".into(),
+        Failure::ChunkTooLarge => "a chunk was larger than the protocol allows".into(),
+        Failure::Oversize => "the sender sent more bytes than it announced".into(),
+        Failure::StoreRefused(err) => format!("the browser refused to store the file: {err}"),
+        Failure::Corrupt => {
+            "corrupt: the SHA-256 of the received bytes does not match; the data was discarded"
+                .into()
+        }
+        Failure::StoreFinish(err) => format!("cannot store the file: {err}"),
     }
 }

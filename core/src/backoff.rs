@@ -1,8 +1,8 @@
 //! The one retry policy: exponential backoff with full jitter, capped.
 
-/// Delays grow 0.5 s, 1 s, 2 s … up to `cap_ms`; each is drawn uniformly from
-/// [delay/2, delay] so many clients that lost the same relay do not return
-/// in lockstep.
+/// Ceilings grow `base`, 2×, 4× … up to `cap`; each delay is drawn from
+/// [ceiling/2, ceiling] so many clients that lost the same relay do not
+/// return in lockstep.
 #[derive(Debug, Clone)]
 pub struct Backoff {
     base_ms: u32,
@@ -19,11 +19,6 @@ impl Backoff {
         }
     }
 
-    /// The relay default: 0.5 s growing to 30 s.
-    pub fn relay() -> Backoff {
-        Backoff::new(500, 30_000)
-    }
-
     /// The next delay in ms; `unit` is a random number in [0, 1).
     pub fn next_delay(&mut self, unit: f64) -> u32 {
         let exp = self.base_ms.saturating_mul(1u32 << self.attempt.min(16));
@@ -35,5 +30,20 @@ impl Backoff {
 
     pub fn reset(&mut self) {
         self.attempt = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grows_with_jitter_up_to_the_cap_and_resets() {
+        let mut b = Backoff::new(250, 2_000);
+        let low: Vec<u32> = (0..6).map(|_| b.next_delay(0.0)).collect();
+        assert_eq!(low, vec![125, 250, 500, 1_000, 1_000, 1_000]);
+        b.reset();
+        assert_eq!(b.next_delay(1.0), 250);
+        assert_eq!(b.next_delay(0.5), 375);
     }
 }
