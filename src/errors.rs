@@ -4,7 +4,7 @@
 use crate::i18n::{text, Lang, Msg};
 use crate::rtc::{MediaError, PeerError};
 use crate::signaling::SignalingError;
-use peerlink_core::ConnectionState;
+use peerlink_core::{ConnectFailure, ConnectionState};
 
 /// Something the user should be told, in their language.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +16,8 @@ pub enum Notice {
     Chat(PeerError),
     /// Key confirmation failed with a peer; its session was closed.
     Intercepted,
+    /// A session could not be made; the step that failed.
+    ConnectFailed(ConnectFailure),
 }
 
 impl Notice {
@@ -32,6 +34,16 @@ impl Notice {
             Notice::BadIce(_) => Msg::ErrBadIce,
             Notice::RoomFull => Msg::ErrRoomFull,
             Notice::Intercepted => Msg::ErrIntercepted,
+            Notice::ConnectFailed(failure) => match failure {
+                ConnectFailure::NoRelay => Msg::FailNoRelay,
+                ConnectFailure::TurnRefused => Msg::FailTurnRefused,
+                ConnectFailure::RelayOnlyWithoutTurn => Msg::FailRelayOnlyWithoutTurn,
+                ConnectFailure::TurnUnreachable => Msg::FailTurnUnreachable,
+                ConnectFailure::NoLocalCandidates => Msg::FailNoLocalCandidates,
+                ConnectFailure::NoRemoteCandidates => Msg::FailNoRemoteCandidates,
+                ConnectFailure::NoTurnFallback => Msg::FailNoTurnFallback,
+                ConnectFailure::IceFailed => Msg::FailIce,
+            },
             Notice::Chat(PeerError::MessageTooLarge { .. }) => Msg::ErrChatTooLong,
             Notice::Chat(_) => Msg::ErrChatNotSent,
         };
