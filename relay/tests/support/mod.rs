@@ -18,6 +18,7 @@ pub const WAIT: Duration = Duration::from_secs(5);
 
 pub struct TestRelay {
     pub addr: SocketAddr,
+    pub metrics_addr: Option<SocketAddr>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -25,9 +26,11 @@ pub struct TestRelay {
 impl TestRelay {
     pub async fn start(tweak: impl FnOnce(&mut Config)) -> TestRelay {
         let mut config = Config::with_listen("127.0.0.1:0".parse().unwrap());
+        config.metrics_listen = Some("127.0.0.1:0".parse().unwrap());
         tweak(&mut config);
         let relay = Relay::bind(config).await.expect("relay binds");
         let addr = relay.local_addr().unwrap();
+        let metrics_addr = relay.metrics_addr();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             relay
@@ -39,6 +42,7 @@ impl TestRelay {
         });
         TestRelay {
             addr,
+            metrics_addr,
             stop: Some(stop),
             task: Some(task),
         }
@@ -54,6 +58,12 @@ impl TestRelay {
 
     pub async fn get(&self, path: &str) -> (u16, String, String) {
         http_get(self.addr, path).await
+    }
+
+    /// The Prometheus text from the metrics listener.
+    pub async fn metrics(&self) -> String {
+        let addr = self.metrics_addr.expect("tests run a metrics listener");
+        http_get(addr, "/metrics").await.2
     }
 
     /// Stops the relay and waits until it has shut down.
@@ -77,9 +87,16 @@ impl Drop for TestRelay {
 
 /// A minimal HTTP/1.1 GET over a raw socket: (status, headers, body).
 pub async fn http_get(addr: SocketAddr, path: &str) -> (u16, String, String) {
+    http_get_with(addr, path, &[]).await
+}
+
+/// A GET with extra header lines ("Name: value").
+pub async fn http_get_with(addr: SocketAddr, path: &str, extra: &[&str]) -> (u16, String, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = TcpStream::connect(addr).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let extra: String = extra.iter().map(|line| format!("{line}\r\n")).collect();
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await.unwrap();
