@@ -128,6 +128,22 @@ impl Client {
         Client { ws }
     }
 
+    /// Connects with extra request headers; the error when the upgrade is refused.
+    pub async fn connect_with(
+        url: &str,
+        headers: &[(&'static str, &str)],
+    ) -> Result<Client, tokio_tungstenite::tungstenite::Error> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = url.into_client_request()?;
+        for (name, value) in headers {
+            request
+                .headers_mut()
+                .insert(*name, value.parse().expect("a header value"));
+        }
+        let (ws, _) = tokio_tungstenite::connect_async(request).await?;
+        Ok(Client { ws })
+    }
+
     pub async fn send_text(&mut self, text: impl Into<String>) {
         let _ = self.ws.send(Message::Text(text.into().into())).await;
     }
