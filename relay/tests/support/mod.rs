@@ -214,10 +214,12 @@ pub fn close_code(code: CloseCode) -> u16 {
     u16::from(code)
 }
 
-/// A redis-server on a free loopback port, killed when dropped.
+/// A redis-server on a free loopback port, killed when dropped; it can be
+/// stopped and started again on the same port.
 pub struct TestRedis {
     pub url: String,
-    _child: tokio::process::Child,
+    port: u16,
+    child: Option<tokio::process::Child>,
 }
 
 impl TestRedis {
@@ -227,6 +229,25 @@ impl TestRedis {
             .local_addr()
             .unwrap()
             .port();
+        let mut redis = TestRedis {
+            url: format!("redis://127.0.0.1:{port}"),
+            port,
+            child: None,
+        };
+        redis.restart().await;
+        redis
+    }
+
+    /// Kills the server (as an outage would) and waits until it is gone.
+    pub async fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill().await;
+        }
+    }
+
+    /// Starts the server (again) on its port and waits until it accepts.
+    pub async fn restart(&mut self) {
+        let port = self.port;
         let child = tokio::process::Command::new("redis-server")
             .args([
                 "--port",
@@ -242,12 +263,10 @@ impl TestRedis {
             .kill_on_drop(true)
             .spawn()
             .expect("redis-server is installed (scripts/setup.sh installs it)");
+        self.child = Some(child);
         for _ in 0..100 {
             if TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-                return TestRedis {
-                    url: format!("redis://127.0.0.1:{port}"),
-                    _child: child,
-                };
+                return;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

@@ -1,0 +1,88 @@
+//! Two relays sharing one Redis server through an outage: local rooms keep
+//! working while Redis is down, cross-relay delivery resumes after it comes
+//! back, and nobody receives a publish twice.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::json;
+use support::{Client, Received, TestRedis, TestRelay};
+
+/// Publishes from `from` until `to` hears it (Redis SUBSCRIBE is asynchronous).
+async fn until_heard(from: &mut Client, to: &mut Client, tag: &str) -> bool {
+    for attempt in 0..100 {
+        from.publish("shared", json!({ "probe": tag, "n": attempt }))
+            .await;
+        while let Some(Received::Text(frame)) = to.next_within(Duration::from_millis(100)).await {
+            if frame["data"]["probe"] == json!(tag) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Everything a client receives within `wait`, as `data` values.
+async fn drain(client: &mut Client, wait: Duration) -> Vec<serde_json::Value> {
+    let mut got = Vec::new();
+    while let Some(Received::Text(frame)) = client.next_within(wait).await {
+        got.push(frame["data"].clone());
+    }
+    got
+}
+
+fn count(values: &[serde_json::Value], marker: &serde_json::Value) -> usize {
+    values.iter().filter(|v| *v == marker).count()
+}
+
+#[tokio::test]
+async fn redis_outage_keeps_local_rooms_and_resumes_without_duplicates() {
+    let mut redis = TestRedis::start().await;
+    let one = TestRelay::start(|c| c.redis = Some(redis.url.clone())).await;
+    let two = TestRelay::start(|c| c.redis = Some(redis.url.clone())).await;
+    let mut alice = one.client().await;
+    let mut carol = one.client().await;
+    let mut bob = two.client().await;
+    for client in [&mut alice, &mut carol, &mut bob] {
+        client.subscribe(&["shared"]).await;
+    }
+    assert!(
+        until_heard(&mut alice, &mut bob, "before").await,
+        "cross-relay delivery works"
+    );
+
+    redis.stop().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for client in [&mut alice, &mut carol, &mut bob] {
+        drain(client, Duration::from_millis(50)).await;
+    }
+    alice.publish("shared", json!("during the outage")).await;
+    match carol.next().await {
+        Received::Text(frame) => assert_eq!(frame["data"], json!("during the outage")),
+        other => panic!("carol, on alice's relay, still hears her: {other:?}"),
+    }
+
+    redis.restart().await;
+    assert!(
+        until_heard(&mut alice, &mut bob, "after").await,
+        "cross-relay delivery resumes after Redis comes back"
+    );
+    assert!(
+        until_heard(&mut bob, &mut alice, "back").await,
+        "in both directions"
+    );
+    for client in [&mut alice, &mut carol, &mut bob] {
+        drain(client, Duration::from_millis(200)).await;
+    }
+    let marker = json!("exactly once");
+    alice.publish("shared", marker.clone()).await;
+    for (name, client) in [
+        ("alice", &mut alice),
+        ("carol", &mut carol),
+        ("bob", &mut bob),
+    ] {
+        let got = drain(client, Duration::from_millis(500)).await;
+        assert_eq!(count(&got, &marker), 1, "{name} got {got:?}");
+    }
+}
