@@ -287,3 +287,67 @@ impl Session {
         }
     }
 }
+
+/// Sessions without sockets, for the fuzz driver (relay/examples/fuzz.rs):
+/// the same frame checks and hub calls a live connection makes.
+pub mod harness {
+    use super::*;
+
+    /// A few connections to one in-memory hub; a session that breaks a rule
+    /// is closed (unsubscribed) and replaced, as the socket would be.
+    pub struct Harness {
+        state: AppState,
+        sessions: Vec<(Session, mpsc::Receiver<Outgoing>)>,
+        next: ConnId,
+    }
+
+    impl Harness {
+        pub fn new(state: AppState, connections: usize) -> Self {
+            let mut harness = Harness {
+                state,
+                sessions: Vec::new(),
+                next: 0,
+            };
+            for _ in 0..connections.max(1) {
+                let session = harness.open();
+                harness.sessions.push(session);
+            }
+            harness
+        }
+
+        fn open(&mut self) -> (Session, mpsc::Receiver<Outgoing>) {
+            let (tx, rx) = mpsc::channel(self.state.config.send_queue.max(1));
+            self.next += 1;
+            let session = Session {
+                state: self.state.clone(),
+                conn: self.next,
+                client: IpAddr::from([127, 0, 0, 1]),
+                outbox: Outbox {
+                    tx,
+                    kick: Arc::new(Notify::new()),
+                },
+                topics: HashSet::new(),
+            };
+            (session, rx)
+        }
+
+        /// Feeds one text frame to connection `which`; the close code if it
+        /// was closed for it. Drains every outbox afterwards.
+        pub fn feed(&mut self, which: usize, text: &str) -> Option<u16> {
+            let index = which % self.sessions.len();
+            let result = self.sessions[index].0.handle(text);
+            let code = match result {
+                Ok(()) => None,
+                Err(ending) => {
+                    self.sessions[index].0.leave_all();
+                    self.sessions[index] = self.open();
+                    Some(ending.code)
+                }
+            };
+            for (_, rx) in &mut self.sessions {
+                while rx.try_recv().is_ok() {}
+            }
+            code
+        }
+    }
+}
