@@ -260,6 +260,12 @@ async fn main() {
         .next()
         .filter(|path| std::path::Path::new(path).is_file());
     raise_fd_limit();
+    if std::env::var_os("RELAY_LOAD_IDLE_ONLY").is_some() {
+        let mut relay = start_relay(&relay_bin).await;
+        idle_connections(&relay).await;
+        let _ = relay.child.kill().await;
+        return;
+    }
     println!(
         "== relay fan-out: {CLIENTS} clients in {ROOMS} rooms, {} s per run, same generator for every server ==",
         RUN_FOR.as_secs()

@@ -206,11 +206,12 @@ async fn upgrade(
     // frame; larger ones are cut off by the WebSocket layer itself.
     let hard_limit = state.config.max_frame_bytes.saturating_mul(4);
     // tungstenite's default 128 KiB read buffer per socket made an idle
-    // connection cost ~133 KiB of RSS; signaling frames are small, and the
-    // buffer still grows for the rare large one.
+    // connection cost ~133 KiB of RSS, 4 KiB still ~9.7 KiB; signaling frames
+    // are small, and the buffer still grows for the rare large one (1 KiB:
+    // 6.7 KiB per idle connection, measured by relay/examples/relay_load.rs).
     ws.max_message_size(hard_limit)
         .max_frame_size(hard_limit)
-        .read_buffer_size(4 * 1024)
+        .read_buffer_size(1024)
         .write_buffer_size(0)
         .on_upgrade(move |socket| async move {
             let conn = state.next_conn.fetch_add(1, Ordering::Relaxed);
