@@ -86,3 +86,25 @@ async fn redis_outage_keeps_local_rooms_and_resumes_without_duplicates() {
         assert_eq!(count(&got, &marker), 1, "{name} got {got:?}");
     }
 }
+
+#[tokio::test]
+async fn redis_with_auth() {
+    let redis = TestRedis::start_with_password(Some("s3cret-pass")).await;
+    let without = redis.url_without_password();
+    let mut config = peerlink_relay::Config::with_listen("127.0.0.1:0".parse().unwrap());
+    config.redis = Some(without);
+    assert!(
+        peerlink_relay::Relay::bind(config).await.is_err(),
+        "a relay without the password does not start"
+    );
+    let one = TestRelay::start(|c| c.redis = Some(redis.url.clone())).await;
+    let two = TestRelay::start(|c| c.redis = Some(redis.url.clone())).await;
+    let mut alice = one.client().await;
+    let mut bob = two.client().await;
+    alice.subscribe(&["shared"]).await;
+    bob.subscribe(&["shared"]).await;
+    assert!(
+        until_heard(&mut alice, &mut bob, "auth").await,
+        "AUTH from the URL is used"
+    );
+}

@@ -219,19 +219,30 @@ pub fn close_code(code: CloseCode) -> u16 {
 pub struct TestRedis {
     pub url: String,
     port: u16,
+    password: Option<String>,
     child: Option<tokio::process::Child>,
 }
 
 impl TestRedis {
     pub async fn start() -> TestRedis {
+        Self::start_with_password(None).await
+    }
+
+    /// A server that requires AUTH with `password` (`requirepass`).
+    pub async fn start_with_password(password: Option<&str>) -> TestRedis {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
+        let url = match password {
+            Some(password) => format!("redis://:{password}@127.0.0.1:{port}"),
+            None => format!("redis://127.0.0.1:{port}"),
+        };
         let mut redis = TestRedis {
-            url: format!("redis://127.0.0.1:{port}"),
+            url,
             port,
+            password: password.map(str::to_string),
             child: None,
         };
         redis.restart().await;
@@ -245,10 +256,19 @@ impl TestRedis {
         }
     }
 
+    /// The URL without the password.
+    pub fn url_without_password(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
     /// Starts the server (again) on its port and waits until it accepts.
     pub async fn restart(&mut self) {
         let port = self.port;
-        let child = tokio::process::Command::new("redis-server")
+        let mut command = tokio::process::Command::new("redis-server");
+        if let Some(password) = &self.password {
+            command.args(["--requirepass", password]);
+        }
+        let child = command
             .args([
                 "--port",
                 &port.to_string(),
