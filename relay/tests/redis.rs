@@ -108,3 +108,87 @@ async fn redis_with_auth() {
         "AUTH from the URL is used"
     );
 }
+
+/// `rediss://`: only with `--features tls` (the relay's TLS to Redis goes
+/// through the system's OpenSSL). A self-signed certificate made with the
+/// openssl CLI; `#insecure` skips verification for it.
+#[cfg(feature = "tls")]
+#[tokio::test]
+async fn redis_over_tls() {
+    let dir = std::env::temp_dir().join(format!("peerlink-rediss-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("openssl runs");
+    assert!(made.success());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _server = tokio::process::Command::new("redis-server")
+        .args([
+            "--port",
+            "0",
+            "--tls-port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+        ])
+        .args([
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--tls-auth-clients",
+            "no",
+        ])
+        .arg("--tls-cert-file")
+        .arg(&cert)
+        .arg("--tls-key-file")
+        .arg(&key)
+        .arg("--tls-ca-cert-file")
+        .arg(&cert)
+        .stdout(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("redis-server starts");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let url = format!("rediss://127.0.0.1:{port}/#insecure");
+    let one = TestRelay::start(|c| c.redis = Some(url.clone())).await;
+    let two = TestRelay::start(|c| c.redis = Some(url.clone())).await;
+    let mut alice = one.client().await;
+    let mut bob = two.client().await;
+    alice.subscribe(&["shared"]).await;
+    bob.subscribe(&["shared"]).await;
+    assert!(
+        until_heard(&mut alice, &mut bob, "tls").await,
+        "publishes cross over rediss://"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
