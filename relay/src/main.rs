@@ -1,4 +1,5 @@
-//! The relay binary: parse flags, bind, print the address, serve until Ctrl-C/SIGTERM.
+//! The relay binary: parses flags, binds, prints the address and serves
+//! until Ctrl-C/SIGTERM. It must not hold any relay logic (that is the library's).
 
 use clap::Parser;
 use peerlink_relay::{shutdown_signal, Config, Relay};

@@ -3,8 +3,8 @@
 //! by hash), WebAssembly, media from the camera, and any ws:/wss: relay,
 //! since `?relay=` may name any relay. The headers are recomputed whenever
 //! `index.html` changes (cached by its modification time), so rebuilding
-//! `dist/` under a running relay needs no restart. Must not serve anything
-//! outside the directory (ServeDir's job) or touch the relay's other routes.
+//! `dist/` under a running relay needs no restart. It must not serve
+//! anything outside the directory (ServeDir's job) or touch other routes.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

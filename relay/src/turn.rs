@@ -1,8 +1,9 @@
 //! Short-lived TURN credentials in coturn's shared-secret REST scheme:
 //! username = "<expiry unix time>:<random user part>", credential =
 //! base64(HMAC-SHA1(secret, username)); a fresh user part per credential lets
-//! coturn's per-user quotas apply. Owns only this handler; only pages from
-//! allowed origins get credentials, at a bounded rate per client address.
+//! coturn's per-user quotas apply. Owns only this handler; it must not hand
+//! credentials to pages from origins that are not allowed, nor faster than
+//! the per-address rate.
 
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
