@@ -1,5 +1,5 @@
 //! Short-lived TURN credentials in coturn's shared-secret REST scheme:
-//! username = "<expiry unix time>:<random user part>", credential =
+//! username = "<expiry unix time>:<random user part>:peerlink", credential =
 //! base64(HMAC-SHA1(secret, username)); a fresh user part per credential lets
 //! coturn's per-user quotas apply. Owns only this handler; it must not hand
 //! credentials to pages from origins that are not allowed, nor faster than
@@ -52,7 +52,9 @@ pub async fn credentials(
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let username = format!("{}:{user}", now + config.turn_ttl_secs);
+    // coturn reads the expiry from the leading number; the rest (random, so
+    // one coturn user per credential) names the user its quotas count.
+    let username = format!("{}:{user}:peerlink", now + config.turn_ttl_secs);
     let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(secret.as_bytes()) else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "bad TURN secret\n").into_response();
     };
