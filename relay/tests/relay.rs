@@ -335,11 +335,12 @@ async fn health_metrics_and_turn_endpoints() {
     let server = &value["iceServers"][0];
     assert_eq!(server["urls"], json!(["turn:127.0.0.1:3478"]));
     let username = server["username"].as_str().unwrap();
-    let (expiry, user) = username.split_once(':').unwrap();
+    let parts: Vec<&str> = username.split(':').collect();
     assert!(
-        expiry.parse::<u64>().is_ok() && user.len() == 16,
-        "{username}"
+        parts.len() == 3 && parts[0].parse::<u64>().is_ok() && parts[1].len() == 16,
+        "<expiry>:<random>:peerlink, got {username}"
     );
+    assert!(username.ends_with(":peerlink"), "{username}");
     // base64 of a 20-byte HMAC-SHA1
     assert_eq!(server["credential"].as_str().unwrap().len(), 28);
 }
