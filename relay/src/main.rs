@@ -25,6 +25,9 @@ async fn main() -> std::process::ExitCode {
         Ok(addr) => println!("peerlink-relay listening on http://{addr}"),
         Err(err) => eprintln!("peerlink-relay: {err}"),
     }
+    if let Some(addr) = relay.metrics_addr() {
+        println!("peerlink-relay metrics on http://{addr}/metrics");
+    }
     if let Err(err) = relay.serve_until(shutdown_signal()).await {
         eprintln!("peerlink-relay: {err}");
         return std::process::ExitCode::FAILURE;
