@@ -13,3 +13,13 @@ test:
 
 bench:
 	@bash scripts/bench.sh
+
+.PHONY: fuzz dist
+
+# Bounded fuzzing on stable Rust: ≥ 1 M inputs per target (relay/examples/fuzz.rs).
+fuzz:
+	@bash scripts/fuzz.sh
+
+# The release app in dist/ and the release relay binary, ready to copy (docs/deploy.md).
+dist:
+	@bash scripts/dist.sh

@@ -24,7 +24,10 @@ echo
 cargo build -q --release -p peerlink-relay
 cargo build -q --release -p peerlink-relay --example relay_load
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-target/release/examples/relay_load target/release/peerlink-relay
+# The same generator against peerlink-relay and the y-webrtc 10.3.0 server
+# (installed by setup.sh), at two offered rates; then 10 000 idle connections.
+y_webrtc_server="${PEERLINK_TOOLS_DIR:-$HOME/.local/share/peerlink-tools}/node_modules/y-webrtc/bin/server.js"
+target/release/examples/relay_load target/release/peerlink-relay "$y_webrtc_server"
 
 echo
 echo "== connection setup (10 runs) =="

@@ -11,6 +11,8 @@ GECKODRIVER_VERSION=0.37.1
 # wasm-bindgen 0.2.130 emits ("WebAssembly.Table.set(): Argument 1 is
 # invalid"), so wasm-opt comes from npm's binaryen package instead.
 BINARYEN_VERSION=132.0.0
+# The y-webrtc signaling server `make bench` compares the relay with.
+Y_WEBRTC_VERSION=10.3.0
 TOOLS_DIR="${PEERLINK_TOOLS_DIR:-$HOME/.local/share/peerlink-tools}"
 
 say() { printf '[setup] %s\n' "$*"; }
@@ -18,8 +20,9 @@ say() { printf '[setup] %s\n' "$*"; }
 export PATH="$HOME/.cargo/bin:$PATH"
 
 # Debian packages: the browsers (and Chromium's driver) for tests,
-# redis-server for the relay's scale-out tests, Node.js/npm for wasm-opt.
-apt_wanted=(chromium chromium-driver firefox-esr redis-server)
+# redis-server for the relay's scale-out tests, nginx for the relay's
+# reverse-proxy test (relay/tests/nginx.rs), Node.js/npm for wasm-opt.
+apt_wanted=(chromium chromium-driver firefox-esr redis-server nginx)
 command -v npm >/dev/null 2>&1 || apt_wanted+=(nodejs npm)
 apt_missing=()
 for pkg in "${apt_wanted[@]}"; do
@@ -85,6 +88,14 @@ if [ "$("$TOOLS_DIR/node_modules/.bin/wasm-opt" --version 2>/dev/null | awk '{pr
   npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
 else
   say "wasm-opt ${BINARYEN_VERSION%%.*} (npm binaryen) present"
+fi
+
+if [ "$(node -p "require('$TOOLS_DIR/node_modules/y-webrtc/package.json').version" 2>/dev/null)" != "$Y_WEBRTC_VERSION" ]; then
+  say "npm install y-webrtc@$Y_WEBRTC_VERSION (bench comparison server) into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR"
+  npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "y-webrtc@$Y_WEBRTC_VERSION"
+else
+  say "y-webrtc $Y_WEBRTC_VERSION (npm) present"
 fi
 
 say "ready"

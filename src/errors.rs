@@ -6,7 +6,7 @@ use crate::hooks::SaveOutcome;
 use crate::i18n::{text, Lang, Msg};
 use crate::rtc::{IceError, MediaError, PeerError};
 use crate::signaling::SignalingError;
-use peerlink_core::ConnectionState;
+use peerlink_core::{ConnectFailure, ConnectionState};
 
 /// Something the user should be told, in their language.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,6 +18,8 @@ pub enum Notice {
     Chat(PeerError),
     /// Key confirmation failed with a peer; its session was closed.
     Intercepted,
+    /// A session could not be made; the step that failed.
+    ConnectFailed(ConnectFailure),
 }
 
 fn media_msg(err: &MediaError) -> Msg {
@@ -29,6 +31,20 @@ fn media_msg(err: &MediaError) -> Msg {
         MediaError::Overconstrained => Msg::ErrOverconstrained,
         MediaError::Unsupported => Msg::ErrMediaUnsupported,
         MediaError::Aborted | MediaError::Other(_) => Msg::ErrMediaOther,
+    }
+}
+
+/// The message naming the step that kept a session from connecting.
+fn failure_msg(failure: ConnectFailure) -> Msg {
+    match failure {
+        ConnectFailure::NoRelay => Msg::FailNoRelay,
+        ConnectFailure::TurnRefused => Msg::FailTurnRefused,
+        ConnectFailure::RelayOnlyWithoutTurn => Msg::FailRelayOnlyWithoutTurn,
+        ConnectFailure::TurnUnreachable => Msg::FailTurnUnreachable,
+        ConnectFailure::NoLocalCandidates => Msg::FailNoLocalCandidates,
+        ConnectFailure::NoRemoteCandidates => Msg::FailNoRemoteCandidates,
+        ConnectFailure::NoTurnFallback => Msg::FailNoTurnFallback,
+        ConnectFailure::IceFailed => Msg::FailIce,
     }
 }
 
@@ -54,6 +70,7 @@ impl Notice {
             Notice::BadIce(_) => Msg::ErrBadIce,
             Notice::RoomFull => Msg::ErrRoomFull,
             Notice::Intercepted => Msg::ErrIntercepted,
+            Notice::ConnectFailed(failure) => failure_msg(*failure),
             Notice::Chat(PeerError::MessageTooLarge { .. }) => Msg::ErrChatTooLong,
             Notice::Chat(_) => Msg::ErrChatNotSent,
         };

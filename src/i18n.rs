@@ -173,6 +173,22 @@ messages! {
         "摄像头或麦克风无法启动。你将仅用聊天和文件参加通话。";
     ErrRoomFull => "This room is full: more people tried to join than it holds.",
         "房间已满：想加入的人数超过了上限。";
+    FailNoRelay => "Could not connect: the relay cannot be reached and nothing came from the other person. Check your network; the app keeps retrying.",
+        "无法连接：中继服务器不可达，也没有收到对方的任何信息。请检查网络；应用会自动重试。";
+    FailTurnRefused => "Could not connect: the TURN server refused the credentials. Check the TURN username and password in Settings (or the relay's TURN secret).",
+        "无法连接：TURN 服务器拒绝了凭据。请在设置中检查 TURN 用户名和密码（或中继的 TURN 密钥）。";
+    FailRelayOnlyWithoutTurn => "Could not connect: “Always relay” is on but no TURN server is set. Add one in Settings or turn “Always relay” off.",
+        "无法连接：已开启“始终中继”，但未设置 TURN 服务器。请在设置中添加，或关闭“始终中继”。";
+    FailTurnUnreachable => "Could not connect: the TURN server gave no relay address. Check its address and that your network lets UDP or TCP through to it.",
+        "无法连接：TURN 服务器没有分配中继地址。请检查其地址，以及网络是否允许 UDP 或 TCP 访问它。";
+    FailNoLocalCandidates => "Could not connect: this browser found no network path (no ICE candidates). An extension or a browser policy may be blocking WebRTC.",
+        "无法连接：此浏览器没有找到任何网络路径（没有 ICE 候选）。可能有扩展或浏览器策略阻止了 WebRTC。";
+    FailNoRemoteCandidates => "Could not connect: no network path arrived from the other person. Their browser or network may be blocking WebRTC.",
+        "无法连接：没有收到对方的网络路径。对方的浏览器或网络可能阻止了 WebRTC。";
+    FailNoTurnFallback => "Could not connect: no direct path works (a firewall or strict NAT is in the way) and no TURN server is set. Add a TURN server in Settings.",
+        "无法连接：没有可用的直连路径（防火墙或严格 NAT 阻挡），且未设置 TURN 服务器。请在设置中添加 TURN 服务器。";
+    FailIce => "Could not connect: no path works, not even through the TURN server. Check the TURN server and your network.",
+        "无法连接：所有路径都不可用，包括 TURN 中继。请检查 TURN 服务器和网络。";
     ErrIntercepted => "This connection was intercepted: the other side could not prove it holds this room's secret, so the call with it was closed. Share a new link over a channel you trust.",
         "此连接已被拦截：对方无法证明持有本房间的密钥，因此已断开与其的通话。请通过可信渠道重新分享链接。";
     ErrBadRelay => "The relay address is not a valid WebSocket URL (ws:// or wss://).",

@@ -92,6 +92,9 @@ pub enum RoomAction {
     },
     /// The peer broke the code exchange: show no code.
     CodeFailed(PeerId),
+    /// The session did not connect in time (or did not recover): say why
+    /// (`diagnose` its facts) before the `CloseSession` that follows.
+    GaveUp(PeerId),
 }
 
 /// Where a signal our session produced goes.
@@ -171,6 +174,7 @@ impl RoomRules {
             .map(|(id, _)| *id)
             .collect();
         for id in due {
+            self.out.push_back(RoomAction::GaveUp(id));
             self.close(id);
         }
     }

@@ -88,7 +88,11 @@ fn an_unconnected_session_is_dropped_at_the_connect_timeout() {
     r.handle_timeout(at(30_000));
     assert_eq!(
         drain(&mut r),
-        vec![RoomAction::Forget(id(6)), RoomAction::CloseSession(id(6))]
+        vec![
+            RoomAction::GaveUp(id(6)),
+            RoomAction::Forget(id(6)),
+            RoomAction::CloseSession(id(6))
+        ]
     );
 }
 

@@ -1,8 +1,10 @@
 //! One client's WebSocket session: reads and checks its frames, applies its
-//! limits (rate, topics, size, heartbeat) and writes what the hub queues for
-//! it. Every way a session ends unsubscribes it from every topic.
+//! limits (rate, bytes, topics, size, heartbeat, subscribe before publish)
+//! and writes what the hub queues for it. Every way a session ends
+//! unsubscribes it from every topic; it must not know about HTTP or routes.
 
 use std::collections::HashSet;
+use std::net::IpAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,9 +14,9 @@ use futures_util::{SinkExt, StreamExt};
 use peerlink_protocol::{ClientFrame, RelayFrame};
 use tokio::sync::{mpsc, Notify};
 
-use crate::hub::{ConnId, Outbox, Outgoing};
+use crate::hub::SubscribeError;
 use crate::metrics::DropReason;
-use crate::server::AppState;
+use crate::state::{AppState, ConnId, Outbox, Outgoing};
 
 /// WebSocket close codes the relay uses (RFC 6455 §7.4.1).
 pub mod close_code {
@@ -41,10 +43,10 @@ impl Ending {
     }
 }
 
-pub async fn run(socket: WebSocket, state: AppState, conn: ConnId) {
-    let config = &state.config;
+/// Runs one session to its end; `client` is the address limits count by.
+pub async fn run(socket: WebSocket, state: AppState, conn: ConnId, client: IpAddr) {
     let (sink, mut stream) = socket.split();
-    let (tx, rx) = mpsc::channel(config.send_queue.max(1));
+    let (tx, rx) = mpsc::channel(state.config.send_queue.max(1));
     let outbox = Outbox {
         tx,
         kick: Arc::new(Notify::new()),
@@ -53,59 +55,11 @@ pub async fn run(socket: WebSocket, state: AppState, conn: ConnId) {
     let mut session = Session {
         state: state.clone(),
         conn,
+        client,
         outbox: outbox.clone(),
         topics: HashSet::new(),
     };
-
-    let timeout = config.heartbeat_timeout();
-    let mut ping = tokio::time::interval((timeout / 3).max(Duration::from_millis(100)));
-    let mut last_heard = Instant::now();
-    let mut bucket = crate::rate::TokenBucket::new(config.frames_per_second, config.frame_burst);
-    let mut shutdown = state.shutdown.clone();
-
-    let ending: Option<Ending> = loop {
-        tokio::select! {
-            message = stream.next() => {
-                last_heard = Instant::now();
-                match message {
-                    Some(Ok(Message::Text(text))) => {
-                        state.metrics.frames_in.fetch_add(1, Ordering::Relaxed);
-                        if !bucket.take() {
-                            break Some(Ending::new(close_code::POLICY, "rate limit exceeded", Some(DropReason::RateLimited)));
-                        }
-                        if let Err(ending) = session.handle(text.as_str()) {
-                            break Some(ending);
-                        }
-                    }
-                    Some(Ok(Message::Binary(_))) => {
-                        break Some(Ending::new(close_code::UNSUPPORTED, "binary frames are not supported", Some(DropReason::Binary)));
-                    }
-                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-                    Some(Ok(Message::Close(_))) | None => break None,
-                    Some(Err(err)) => {
-                        if is_too_large(&err) {
-                            break Some(Ending::new(close_code::TOO_BIG, "frame too large", Some(DropReason::TooLarge)));
-                        }
-                        tracing::debug!(conn, %err, "read error");
-                        break None;
-                    }
-                }
-            }
-            _ = outbox.kick.notified() => {
-                break Some(Ending::new(close_code::POLICY, "send queue full", None));
-            }
-            _ = ping.tick() => {
-                if last_heard.elapsed() > timeout {
-                    break Some(Ending::new(close_code::GOING_AWAY, "heartbeat timeout", Some(DropReason::HeartbeatTimeout)));
-                }
-                let _ = outbox.tx.try_send(Outgoing::Ping);
-            }
-            _ = shutdown.changed() => {
-                break Some(Ending::new(close_code::GOING_AWAY, "relay shutting down", None));
-            }
-        }
-    };
-
+    let ending = session.read_loop(&mut stream).await;
     session.leave_all();
     if let Some(ending) = ending {
         if let Some(reason) = ending.counted {
@@ -140,7 +94,7 @@ pub async fn run(socket: WebSocket, state: AppState, conn: ConnId) {
 /// Reads and discards until the client answers our close (or 2 s pass).
 /// Dropping a socket with unread input makes the kernel send a reset, and a
 /// reset destroys the close frame still on its way to the client.
-async fn finish_closing_handshake(stream: &mut futures_util::stream::SplitStream<WebSocket>) {
+async fn finish_closing_handshake(stream: &mut Reader) {
     let drain = async {
         while let Some(Ok(message)) = stream.next().await {
             if matches!(message, Message::Close(_)) {
@@ -185,11 +139,71 @@ async fn write_loop(
 struct Session {
     state: AppState,
     conn: ConnId,
+    client: IpAddr,
     outbox: Outbox,
     topics: HashSet<String>,
 }
 
+type Reader = futures_util::stream::SplitStream<WebSocket>;
+
 impl Session {
+    /// Reads frames until the client leaves (`None`) or breaks a rule.
+    async fn read_loop(&mut self, stream: &mut Reader) -> Option<Ending> {
+        let state = self.state.clone();
+        let timeout = state.config.heartbeat_timeout();
+        let mut ping = tokio::time::interval((timeout / 3).max(Duration::from_millis(100)));
+        let mut last_heard = Instant::now();
+        let mut bucket =
+            crate::rate::TokenBucket::new(state.config.frames_per_second, state.config.frame_burst);
+        let mut shutdown = state.shutdown.clone();
+        let kick = self.outbox.kick.clone();
+        loop {
+            tokio::select! {
+                message = stream.next() => {
+                    last_heard = Instant::now();
+                    match message {
+                        Some(Ok(Message::Text(text))) => {
+                            state.metrics.frames_in.fetch_add(1, Ordering::Relaxed);
+                            if !bucket.take() {
+                                return Some(Ending::new(close_code::POLICY, "rate limit exceeded", Some(DropReason::RateLimited)));
+                            }
+                            if !state.ip_bytes.take(&self.client, text.len() as f64) {
+                                return Some(Ending::new(close_code::POLICY, "byte rate exceeded", Some(DropReason::IpByteRate)));
+                            }
+                            if let Err(ending) = self.handle(text.as_str()) {
+                                return Some(ending);
+                            }
+                        }
+                        Some(Ok(Message::Binary(_))) => {
+                            return Some(Ending::new(close_code::UNSUPPORTED, "binary frames are not supported", Some(DropReason::Binary)));
+                        }
+                        Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                        Some(Ok(Message::Close(_))) | None => return None,
+                        Some(Err(err)) => {
+                            if is_too_large(&err) {
+                                return Some(Ending::new(close_code::TOO_BIG, "frame too large", Some(DropReason::TooLarge)));
+                            }
+                            tracing::debug!(conn = self.conn, %err, "read error");
+                            return None;
+                        }
+                    }
+                }
+                _ = kick.notified() => {
+                    return Some(Ending::new(close_code::POLICY, "send queue full", None));
+                }
+                _ = ping.tick() => {
+                    if last_heard.elapsed() > timeout {
+                        return Some(Ending::new(close_code::GOING_AWAY, "heartbeat timeout", Some(DropReason::HeartbeatTimeout)));
+                    }
+                    let _ = self.outbox.tx.try_send(Outgoing::Ping);
+                }
+                _ = shutdown.changed() => {
+                    return Some(Ending::new(close_code::GOING_AWAY, "relay shutting down", None));
+                }
+            }
+        }
+    }
+
     fn handle(&mut self, text: &str) -> Result<(), Ending> {
         if text.len() > self.state.config.max_frame_bytes {
             return Err(Ending::new(
@@ -226,7 +240,15 @@ impl Session {
                             Some(DropReason::TooManyTopics),
                         ));
                     }
-                    self.state.hub.subscribe(&topic, self.conn, &self.outbox);
+                    if let Err(SubscribeError::TopicFull) =
+                        self.state.hub.subscribe(&topic, self.conn, &self.outbox)
+                    {
+                        return Err(Ending::new(
+                            close_code::POLICY,
+                            "topic full",
+                            Some(DropReason::TopicFull),
+                        ));
+                    }
                     self.topics.insert(topic);
                 }
             }
@@ -237,7 +259,18 @@ impl Session {
                     }
                 }
             }
-            ClientFrame::Publish { topic, data } => self.state.hub.publish(&topic, &data),
+            ClientFrame::Publish { topic, data } => {
+                // y-webrtc clients always subscribe first; a socket that
+                // publishes blind is spraying topics it does not listen to.
+                if !self.topics.contains(&topic) {
+                    return Err(Ending::new(
+                        close_code::POLICY,
+                        "publish without subscribe",
+                        Some(DropReason::NotSubscribed),
+                    ));
+                }
+                self.state.hub.publish(&topic, &data)
+            }
             ClientFrame::Ping => {
                 let _ = self
                     .outbox
@@ -251,6 +284,70 @@ impl Session {
     fn leave_all(&mut self) {
         for topic in self.topics.drain() {
             self.state.hub.unsubscribe(&topic, self.conn);
+        }
+    }
+}
+
+/// Sessions without sockets, for the fuzz driver (relay/examples/fuzz.rs):
+/// the same frame checks and hub calls a live connection makes.
+pub mod harness {
+    use super::*;
+
+    /// A few connections to one in-memory hub; a session that breaks a rule
+    /// is closed (unsubscribed) and replaced, as the socket would be.
+    pub struct Harness {
+        state: AppState,
+        sessions: Vec<(Session, mpsc::Receiver<Outgoing>)>,
+        next: ConnId,
+    }
+
+    impl Harness {
+        pub fn new(state: AppState, connections: usize) -> Self {
+            let mut harness = Harness {
+                state,
+                sessions: Vec::new(),
+                next: 0,
+            };
+            for _ in 0..connections.max(1) {
+                let session = harness.open();
+                harness.sessions.push(session);
+            }
+            harness
+        }
+
+        fn open(&mut self) -> (Session, mpsc::Receiver<Outgoing>) {
+            let (tx, rx) = mpsc::channel(self.state.config.send_queue.max(1));
+            self.next += 1;
+            let session = Session {
+                state: self.state.clone(),
+                conn: self.next,
+                client: IpAddr::from([127, 0, 0, 1]),
+                outbox: Outbox {
+                    tx,
+                    kick: Arc::new(Notify::new()),
+                },
+                topics: HashSet::new(),
+            };
+            (session, rx)
+        }
+
+        /// Feeds one text frame to connection `which`; the close code if it
+        /// was closed for it. Drains every outbox afterwards.
+        pub fn feed(&mut self, which: usize, text: &str) -> Option<u16> {
+            let index = which % self.sessions.len();
+            let result = self.sessions[index].0.handle(text);
+            let code = match result {
+                Ok(()) => None,
+                Err(ending) => {
+                    self.sessions[index].0.leave_all();
+                    self.sessions[index] = self.open();
+                    Some(ending.code)
+                }
+            };
+            for (_, rx) in &mut self.sessions {
+                while rx.try_recv().is_ok() {}
+            }
+            code
         }
     }
 }

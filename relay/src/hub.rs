@@ -1,8 +1,12 @@
-//! The topic table: which local connections listen to which topic, and the
-//! fan-out of a publish to them. With a Redis bridge, publishes go through
-//! Redis so every relay process delivers them to its own subscribers.
+//! The topic table: which local connections listen to which topic, the
+//! per-topic limits, and the fan-out of a publish to them. Topics are split
+//! over shards with a lock each, so publishes to different topics do not
+//! contend; a frame is encoded once per publish and shared by every receiver.
+//! It must not do network I/O: sharing beyond this process is the backend's.
 
+use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -11,130 +15,177 @@ use peerlink_protocol::RelayFrame;
 use serde_json::value::RawValue;
 use tokio::sync::{mpsc, Notify};
 
-use crate::bridge::RedisBridge;
+use crate::backend::{Backend, LocalDelivery};
 use crate::metrics::{DropReason, Metrics};
+use crate::rate::TokenBucket;
+use crate::state::{ConnId, Outbox, Outgoing};
 
-/// Identifies one WebSocket connection within this process.
-pub type ConnId = u64;
+const SHARDS: usize = 64;
 
-/// What the connection's writer task sends to the socket.
-#[derive(Debug)]
-pub enum Outgoing {
-    Text(Utf8Bytes),
-    Ping,
-    Close(u16, &'static str),
+/// Per-topic limits (see `Config`).
+#[derive(Debug, Clone, Copy)]
+pub struct TopicLimits {
+    pub max_subscribers: usize,
+    pub publishes_per_second: u32,
+    pub publish_burst: u32,
 }
 
-/// The sending side of one connection, as the hub holds it. When its queue
-/// is full the reader is too slow: the hub unsubscribes it and rings `kick`.
-#[derive(Clone)]
-pub struct Outbox {
-    pub tx: mpsc::Sender<Outgoing>,
-    pub kick: Arc<Notify>,
+/// A subscribe the hub refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SubscribeError {
+    TopicFull,
 }
+
+struct Topic {
+    subscribers: HashMap<ConnId, Outbox>,
+    publishes: TokenBucket,
+}
+
+type Shard = HashMap<String, Topic>;
 
 pub struct Hub {
-    topics: Mutex<HashMap<String, HashMap<ConnId, Outbox>>>,
-    bridge: Option<RedisBridge>,
+    shards: Box<[Mutex<Shard>]>,
+    hasher: RandomState,
+    backend: Box<dyn Backend>,
+    limits: TopicLimits,
     metrics: Arc<Metrics>,
 }
 
 impl Hub {
-    pub fn new(metrics: Arc<Metrics>, bridge: Option<RedisBridge>) -> Self {
+    pub fn new(metrics: Arc<Metrics>, backend: Box<dyn Backend>, limits: TopicLimits) -> Self {
         Hub {
-            topics: Mutex::new(HashMap::new()),
-            bridge,
+            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            hasher: RandomState::new(),
+            backend,
+            limits,
             metrics,
         }
     }
 
-    fn table(&self) -> MutexGuard<'_, HashMap<String, HashMap<ConnId, Outbox>>> {
+    fn shard(&self, topic: &str) -> MutexGuard<'_, Shard> {
+        let index = (self.hasher.hash_one(topic) as usize) % self.shards.len();
         // A poisoned lock only means another task panicked mid-update of a
         // map of channels; the map itself is still usable.
-        self.topics
+        self.shards[index]
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub fn subscribe(&self, topic: &str, conn: ConnId, outbox: &Outbox) {
+    pub fn subscribe(
+        &self,
+        topic: &str,
+        conn: ConnId,
+        outbox: &Outbox,
+    ) -> Result<(), SubscribeError> {
         let first = {
-            let mut table = self.table();
-            let subscribers = table.entry(topic.to_string()).or_default();
-            subscribers.insert(conn, outbox.clone());
-            subscribers.len() == 1
+            let mut shard = self.shard(topic);
+            let entry = shard.entry(topic.to_string()).or_insert_with(|| Topic {
+                subscribers: HashMap::new(),
+                publishes: TokenBucket::new(
+                    self.limits.publishes_per_second,
+                    self.limits.publish_burst,
+                ),
+            });
+            if entry.subscribers.len() >= self.limits.max_subscribers
+                && !entry.subscribers.contains_key(&conn)
+            {
+                if entry.subscribers.is_empty() {
+                    shard.remove(topic);
+                }
+                return Err(SubscribeError::TopicFull);
+            }
+            entry.subscribers.insert(conn, outbox.clone());
+            entry.subscribers.len() == 1
         };
         if first {
             self.metrics.topics.fetch_add(1, Ordering::Relaxed);
-            if let Some(bridge) = &self.bridge {
-                bridge.subscribe(topic);
-            }
+            self.backend.subscribe(topic);
         }
+        Ok(())
     }
 
     pub fn unsubscribe(&self, topic: &str, conn: ConnId) {
         let emptied = {
-            let mut table = self.table();
-            match table.get_mut(topic) {
-                Some(subscribers) => {
-                    subscribers.remove(&conn);
-                    let empty = subscribers.is_empty();
+            let mut shard = self.shard(topic);
+            match shard.get_mut(topic) {
+                Some(entry) => {
+                    let removed = entry.subscribers.remove(&conn).is_some();
+                    let empty = entry.subscribers.is_empty();
                     if empty {
-                        table.remove(topic);
+                        shard.remove(topic);
                     }
-                    empty
+                    removed && empty
                 }
                 None => false,
             }
         };
         if emptied {
             self.metrics.topics.fetch_sub(1, Ordering::Relaxed);
-            if let Some(bridge) = &self.bridge {
-                bridge.unsubscribe(topic);
-            }
+            self.backend.unsubscribe(topic);
         }
     }
 
-    /// Publishes `data` to every subscriber of `topic`, here and, with a
-    /// bridge, on every other relay sharing the Redis server.
+    /// Publishes `data` to every local subscriber of `topic` and hands it to
+    /// the backend for other relays. Over the topic's rate it is dropped and
+    /// counted instead.
     pub fn publish(&self, topic: &str, data: &RawValue) {
-        match &self.bridge {
-            Some(bridge) => bridge.publish(topic, data.get()),
-            None => self.deliver_local(topic, data),
+        if self.fan_out(topic, data, true) {
+            self.backend.publish(topic, data);
         }
     }
 
-    /// Sends a publish frame to this process's subscribers of `topic`. The
-    /// frame is encoded once and shared by all of them.
-    pub fn deliver_local(&self, topic: &str, data: &RawValue) {
+    /// Sends one publish frame to the local subscribers; `false` when the
+    /// topic has none or was over its rate.
+    fn fan_out(&self, topic: &str, data: &RawValue, throttle: bool) -> bool {
         let mut slow = Vec::new();
         {
-            let table = self.table();
-            let Some(subscribers) = table.get(topic) else {
-                return;
+            let mut shard = self.shard(topic);
+            let Some(entry) = shard.get_mut(topic) else {
+                return false;
             };
-            let clients = subscribers.len() as u64;
+            if throttle && !entry.publishes.take() {
+                self.metrics.dropped(DropReason::TopicRateLimited);
+                return false;
+            }
+            let clients = entry.subscribers.len() as u64;
             let text = Utf8Bytes::from(RelayFrame::publish_text(topic, data, Some(clients)));
-            for (conn, outbox) in subscribers {
+            let mut sent = 0;
+            for (conn, outbox) in &entry.subscribers {
                 match outbox.tx.try_send(Outgoing::Text(text.clone())) {
-                    Ok(()) => {
-                        self.metrics.frames_out.fetch_add(1, Ordering::Relaxed);
-                    }
+                    Ok(()) => sent += 1,
                     Err(mpsc::error::TrySendError::Full(_)) => {
                         slow.push((*conn, outbox.kick.clone()))
                     }
                     Err(mpsc::error::TrySendError::Closed(_)) => {}
                 }
             }
+            self.metrics.frames_out.fetch_add(sent, Ordering::Relaxed);
         }
+        self.drop_slow(topic, slow);
+        true
+    }
+
+    fn drop_slow(&self, topic: &str, slow: Vec<(ConnId, Arc<Notify>)>) {
         for (conn, kick) in slow {
             self.metrics.dropped(DropReason::SlowReader);
             self.unsubscribe(topic, conn);
             kick.notify_one();
         }
     }
+}
 
-    /// Topics with local subscribers, for resubscribing after Redis reconnects.
-    pub fn local_topics(&self) -> Vec<String> {
-        self.table().keys().cloned().collect()
+impl LocalDelivery for Hub {
+    fn deliver_remote(&self, topic: &str, data: &RawValue) {
+        self.fan_out(topic, data, false);
+    }
+
+    fn local_topics(&self) -> Vec<String> {
+        self.shards
+            .iter()
+            .flat_map(|shard| {
+                let shard = shard.lock().unwrap_or_else(|p| p.into_inner());
+                shard.keys().cloned().collect::<Vec<_>>()
+            })
+            .collect()
     }
 }

@@ -1,4 +1,5 @@
-//! The relay binary: parse flags, bind, print the address, serve until Ctrl-C/SIGTERM.
+//! The relay binary: parses flags, binds, prints the address and serves
+//! until Ctrl-C/SIGTERM. It must not hold any relay logic (that is the library's).
 
 use clap::Parser;
 use peerlink_relay::{shutdown_signal, Config, Relay};
@@ -23,6 +24,9 @@ async fn main() -> std::process::ExitCode {
         // Scripts read this line to learn the port picked for --listen …:0.
         Ok(addr) => println!("peerlink-relay listening on http://{addr}"),
         Err(err) => eprintln!("peerlink-relay: {err}"),
+    }
+    if let Some(addr) = relay.metrics_addr() {
+        println!("peerlink-relay metrics on http://{addr}/metrics");
     }
     if let Err(err) = relay.serve_until(shutdown_signal()).await {
         eprintln!("peerlink-relay: {err}");

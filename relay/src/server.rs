@@ -1,25 +1,29 @@
-//! The relay's HTTP surface and lifecycle: routes, per-IP admission, and a
-//! graceful shutdown that sends every client a close frame.
+//! The relay's HTTP surface and lifecycle: routes, admission of WebSocket
+//! upgrades (origin, per-address cap), the separate metrics listener, and a
+//! graceful shutdown that sends every client a close frame. Must not handle
+//! frames (that is `connection.rs`) or topics (`hub.rs`).
 
-use std::collections::HashMap;
 use std::future::Future;
-use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::accept::{self, AcceptLimits};
+use crate::backend::{Backend, LocalDelivery, Memory};
 use crate::bridge::RedisBridge;
-use crate::hub::Hub;
+use crate::client::{client_ip, limit_key, origin_allowed};
+use crate::hub::{Hub, TopicLimits};
 use crate::metrics::Metrics;
+use crate::state::AppState;
 use crate::{connection, static_files, turn, Config};
 
 #[derive(Debug, thiserror::Error)]
@@ -33,107 +37,76 @@ pub enum RelayError {
     Serve { path: String, reason: String },
     #[error(transparent)]
     Redis(#[from] crate::bridge::BridgeError),
+    #[error(transparent)]
+    Secret(#[from] crate::config::SecretError),
     #[error("server error: {0}")]
     Io(#[from] std::io::Error),
-}
-
-/// Shared by every request handler and connection.
-#[derive(Clone)]
-pub struct AppState {
-    pub config: Arc<Config>,
-    pub hub: Arc<Hub>,
-    pub metrics: Arc<Metrics>,
-    pub shutdown: watch::Receiver<bool>,
-    per_ip: Arc<Mutex<HashMap<IpAddr, usize>>>,
-    next_conn: Arc<AtomicU64>,
-}
-
-/// Holds one connection slot of a client IP; frees it when dropped.
-struct IpSlot {
-    ip: IpAddr,
-    per_ip: Arc<Mutex<HashMap<IpAddr, usize>>>,
-}
-
-impl Drop for IpSlot {
-    fn drop(&mut self) {
-        let mut map = self.per_ip.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(count) = map.get_mut(&self.ip) {
-            *count -= 1;
-            if *count == 0 {
-                map.remove(&self.ip);
-            }
-        }
-    }
-}
-
-impl AppState {
-    fn admit(&self, ip: IpAddr) -> Option<IpSlot> {
-        let mut map = self.per_ip.lock().unwrap_or_else(|p| p.into_inner());
-        let count = map.entry(ip).or_insert(0);
-        if *count >= self.config.max_connections_per_ip {
-            return None;
-        }
-        *count += 1;
-        Some(IpSlot {
-            ip,
-            per_ip: self.per_ip.clone(),
-        })
-    }
 }
 
 /// A bound relay, ready to serve. Binding first lets callers learn the port
 /// (`--listen 127.0.0.1:0`) before serving starts.
 pub struct Relay {
     listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
     router: Router,
     state: AppState,
     shutdown_tx: watch::Sender<bool>,
 }
 
+async fn bind(addr: SocketAddr) -> Result<TcpListener, RelayError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| RelayError::Bind { addr, source })
+}
+
+async fn hub_for(config: &Config, metrics: &Arc<Metrics>) -> Result<Arc<Hub>, RelayError> {
+    let limits = TopicLimits {
+        max_subscribers: config.max_subscribers_per_topic,
+        publishes_per_second: config.topic_publishes_per_second,
+        publish_burst: config.topic_publish_burst,
+    };
+    let Some(url) = &config.redis else {
+        return Ok(Arc::new(Hub::new(
+            metrics.clone(),
+            Box::new(Memory),
+            limits,
+        )));
+    };
+    let (bridge, task) =
+        RedisBridge::connect(url, config.redis_queue_bytes, metrics.clone()).await?;
+    let backend: Box<dyn Backend> = Box::new(bridge);
+    let hub = Arc::new(Hub::new(metrics.clone(), backend, limits));
+    let delivery: Arc<dyn LocalDelivery> = hub.clone();
+    tokio::spawn(task.run(Arc::downgrade(&delivery)));
+    Ok(hub)
+}
+
 impl Relay {
     pub async fn bind(config: Config) -> Result<Relay, RelayError> {
         let metrics = Arc::new(Metrics::default());
-        let (bridge, bridge_task) = match &config.redis {
-            Some(url) => {
-                let (bridge, task) = RedisBridge::connect(url).await?;
-                (Some(bridge), Some(task))
-            }
-            None => (None, None),
+        let turn_secret = config.turn_secret()?;
+        let hub = hub_for(&config, &metrics).await?;
+        let listener = bind(config.listen).await?;
+        let metrics_listener = match config.metrics_listen {
+            Some(addr) => Some(bind(addr).await?),
+            None => None,
         };
-        let hub = Arc::new(Hub::new(metrics.clone(), bridge));
-        if let Some(task) = bridge_task {
-            tokio::spawn(task.run(Arc::downgrade(&hub)));
-        }
-        let listener =
-            TcpListener::bind(config.listen)
-                .await
-                .map_err(|source| RelayError::Bind {
-                    addr: config.listen,
-                    source,
-                })?;
         let (shutdown_tx, shutdown) = watch::channel(false);
         let serve_dir = config.serve.clone();
-        let state = AppState {
-            config: Arc::new(config),
-            hub,
-            metrics,
-            shutdown,
-            per_ip: Arc::default(),
-            next_conn: Arc::default(),
-        };
+        let state = AppState::new(config, hub, metrics, shutdown, turn_secret);
         let mut router = Router::new()
             .route("/ws", get(upgrade))
             .route("/healthz", get(|| async { "ok\n" }))
-            .route("/metrics", get(metrics_text))
             .route("/turn", get(turn::credentials));
         if let Some(dir) = serve_dir {
-            router = router.fallback_service(static_files::service(&dir)?);
-            for (name, value) in static_files::security_headers(&dir)? {
-                router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
-            }
+            let headers = static_files::SecurityHeaders::new(&dir)?;
+            router = router.fallback_service(static_files::service(&dir)?).layer(
+                axum::middleware::from_fn_with_state(headers, static_files::add_headers),
+            );
         }
         Ok(Relay {
             listener,
+            metrics_listener,
             router: router.with_state(state.clone()),
             state,
             shutdown_tx,
@@ -144,6 +117,11 @@ impl Relay {
         Ok(self.listener.local_addr()?)
     }
 
+    /// The metrics listener's address, when `--metrics-listen` was given.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener.as_ref()?.local_addr().ok()
+    }
+
     /// Serves until `stop` completes, then closes every client with 1001 and
     /// waits (at most 5 s) for them to go.
     pub async fn serve_until(
@@ -152,26 +130,36 @@ impl Relay {
     ) -> Result<(), RelayError> {
         let Relay {
             listener,
+            metrics_listener,
             router,
             state,
             shutdown_tx,
         } = self;
-        let (stopped_tx, mut stopped) = watch::channel(false);
+        let stopped = state.shutdown.clone();
         tokio::spawn(async move {
             stop.await;
             let _ = shutdown_tx.send(true);
-            let _ = stopped_tx.send(true);
         });
-        let mut http_stop = stopped.clone();
-        let server = axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            let _ = http_stop.wait_for(|stopped| *stopped).await;
-        });
-        server.await?;
-        let _ = stopped.wait_for(|stopped| *stopped).await;
+        if let Some(listener) = metrics_listener {
+            let metrics = state.metrics.clone();
+            let app = Router::new()
+                .route("/metrics", get(metrics_text))
+                .with_state(metrics);
+            let mut stop = stopped.clone();
+            tokio::spawn(async move {
+                let shutdown = async move {
+                    let _ = stop.wait_for(|stopped| *stopped).await;
+                };
+                let _ = axum::serve(listener, app)
+                    .with_graceful_shutdown(shutdown)
+                    .await;
+            });
+        }
+        let limits = AcceptLimits {
+            max_connections: state.config.max_connections,
+            header_timeout: state.config.header_timeout(),
+        };
+        accept::serve(listener, router, limits, state.metrics.clone(), stopped).await;
         let drained = async {
             while state.metrics.connections.load(Ordering::Relaxed) > 0 {
                 tokio::time::sleep(Duration::from_millis(20)).await;
@@ -186,11 +174,24 @@ async fn upgrade(
     ws: WebSocketUpgrade,
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
 ) -> Response {
     if *state.shutdown.borrow() {
         return (StatusCode::SERVICE_UNAVAILABLE, "relay shutting down\n").into_response();
     }
-    let Some(slot) = state.admit(peer.ip()) else {
+    if !origin_allowed(&headers, &state.config.allowed_origins) {
+        state
+            .metrics
+            .connections_rejected_origin
+            .fetch_add(1, Ordering::Relaxed);
+        return (StatusCode::FORBIDDEN, "origin not allowed\n").into_response();
+    }
+    let client = limit_key(client_ip(
+        peer.ip(),
+        &headers,
+        &state.config.trusted_proxies,
+    ));
+    let Some(slot) = state.admit(client) else {
         state
             .metrics
             .connections_rejected_per_ip
@@ -205,11 +206,12 @@ async fn upgrade(
     // frame; larger ones are cut off by the WebSocket layer itself.
     let hard_limit = state.config.max_frame_bytes.saturating_mul(4);
     // tungstenite's default 128 KiB read buffer per socket made an idle
-    // connection cost ~133 KiB of RSS; signaling frames are small, and the
-    // buffer still grows for the rare large one.
+    // connection cost ~133 KiB of RSS, 4 KiB still ~9.7 KiB; signaling frames
+    // are small, and the buffer still grows for the rare large one (1 KiB:
+    // 6.7 KiB per idle connection, measured by relay/examples/relay_load.rs).
     ws.max_message_size(hard_limit)
         .max_frame_size(hard_limit)
-        .read_buffer_size(4 * 1024)
+        .read_buffer_size(1024)
         .write_buffer_size(0)
         .on_upgrade(move |socket| async move {
             let conn = state.next_conn.fetch_add(1, Ordering::Relaxed);
@@ -218,15 +220,15 @@ async fn upgrade(
                 .metrics
                 .connections_total
                 .fetch_add(1, Ordering::Relaxed);
-            connection::run(socket, state.clone(), conn).await;
+            connection::run(socket, state.clone(), conn, slot.key).await;
             state.metrics.connections.fetch_sub(1, Ordering::Relaxed);
             drop(slot);
         })
 }
 
-async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
+async fn metrics_text(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
+        metrics.render(),
     )
 }

@@ -1,11 +1,19 @@
 //! Serving the built app (`--serve DIR`) with the security headers a static
 //! host should send. The CSP allows the app's own scripts (its inline loader
 //! by hash), WebAssembly, media from the camera, and any ws:/wss: relay,
-//! since `?relay=` may name any relay.
+//! since `?relay=` may name any relay. The headers are recomputed whenever
+//! `index.html` changes (cached by its modification time), so rebuilding
+//! `dist/` under a running relay needs no restart. It must not serve
+//! anything outside the directory (ServeDir's job) or touch other routes.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
+use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use tower_http::services::ServeDir;
@@ -22,8 +30,65 @@ pub fn service(dir: &Path) -> Result<ServeDir, RelayError> {
     Ok(ServeDir::new(dir))
 }
 
+type Headers = Vec<(HeaderName, HeaderValue)>;
+/// The headers and the index.html modification time they were computed for.
+type Cached = Option<(SystemTime, Arc<Headers>)>;
+
+/// The security headers for `dir`, recomputed when its index.html changes.
+#[derive(Clone)]
+pub struct SecurityHeaders {
+    dir: PathBuf,
+    cache: Arc<Mutex<Cached>>,
+}
+
+impl SecurityHeaders {
+    pub fn new(dir: &Path) -> Result<Self, RelayError> {
+        let headers = SecurityHeaders {
+            dir: dir.to_path_buf(),
+            cache: Arc::default(),
+        };
+        // Fail at startup, not on the first request, if index.html is unusable.
+        security_headers(dir)?;
+        Ok(headers)
+    }
+
+    fn current(&self) -> Option<Arc<Headers>> {
+        let modified = std::fs::metadata(self.dir.join("index.html"))
+            .and_then(|meta| meta.modified())
+            .ok()?;
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((at, headers)) = cache.as_ref() {
+            if *at == modified {
+                return Some(headers.clone());
+            }
+        }
+        let headers = Arc::new(security_headers(&self.dir).ok()?);
+        *cache = Some((modified, headers.clone()));
+        Some(headers)
+    }
+}
+
+/// Middleware: adds the current security headers to every response that
+/// does not set them itself.
+pub async fn add_headers(
+    State(headers): State<SecurityHeaders>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    if let Some(current) = headers.current() {
+        let map = response.headers_mut();
+        for (name, value) in current.iter() {
+            if !map.contains_key(name) {
+                map.insert(name.clone(), value.clone());
+            }
+        }
+    }
+    response
+}
+
 /// Headers for every response when serving the app from `dir`.
-pub fn security_headers(dir: &Path) -> Result<Vec<(HeaderName, HeaderValue)>, RelayError> {
+fn security_headers(dir: &Path) -> Result<Headers, RelayError> {
     let index =
         std::fs::read_to_string(dir.join("index.html")).map_err(|err| RelayError::Serve {
             path: dir.display().to_string(),

@@ -86,9 +86,10 @@ async fn oversized_frame_closes_with_1009_and_spares_others() {
     assert!(matches!(huge.next().await, Received::Closed(_)));
 
     let mut sender = relay.client().await;
+    sender.subscribe(&["t"]).await;
     sender.publish("t", json!("fine")).await;
-    assert_eq!(bystander.next().await, publish_frame("t", json!("fine"), 1));
-    let (_, _, metrics) = relay.get("/metrics").await;
+    assert_eq!(bystander.next().await, publish_frame("t", json!("fine"), 2));
+    let metrics = relay.metrics().await;
     assert!(
         metrics.contains("peerlink_frames_dropped_total{reason=\"too_large\"} 2"),
         "{metrics}"
@@ -118,12 +119,13 @@ async fn garbage_and_binary_frames_close_only_that_connection() {
     binary.expect_close(UNSUPPORTED).await;
 
     let mut sender = relay.client().await;
+    sender.subscribe(&["t"]).await;
     sender.publish("t", json!("still here")).await;
     assert_eq!(
         bystander.next().await,
-        publish_frame("t", json!("still here"), 1)
+        publish_frame("t", json!("still here"), 2)
     );
-    let (_, _, metrics) = relay.get("/metrics").await;
+    let metrics = relay.metrics().await;
     assert!(
         metrics.contains("peerlink_frames_dropped_total{reason=\"unparsable\"} 6"),
         "{metrics}"
@@ -211,12 +213,14 @@ async fn slow_reader_is_disconnected_and_memory_stays_bounded() {
     // 60 KiB frames until the slow reader's socket buffers and queue are full.
     let payload = json!("z".repeat(60 * 1024));
     let mut publisher = relay.client().await;
+    publisher.subscribe(&["t"]).await;
     let mut kicked = false;
     for _ in 0..2_000 {
         publisher.publish("t", payload.clone()).await;
-        // Keep the fast reader drained so only `slow` falls behind.
+        // Keep the fast readers drained so only `slow` falls behind.
         while let Some(Received::Text(_)) = fast.next_within(Duration::from_millis(1)).await {}
-        let (_, _, metrics) = relay.get("/metrics").await;
+        while let Some(Received::Text(_)) = publisher.next_within(Duration::from_millis(1)).await {}
+        let metrics = relay.metrics().await;
         if metrics.contains("peerlink_frames_dropped_total{reason=\"slow_reader\"} 1") {
             kicked = true;
             break;
@@ -229,8 +233,8 @@ async fn slow_reader_is_disconnected_and_memory_stays_bounded() {
             Received::Text(frame) if frame["data"] == json!("after") => {
                 assert_eq!(
                     frame["clients"],
-                    json!(1),
-                    "only the fast reader is left in the topic"
+                    json!(2),
+                    "only the fast reader and the publisher are left in the topic"
                 );
                 break;
             }
@@ -247,7 +251,7 @@ async fn silent_client_is_dropped_after_the_heartbeat_timeout() {
     // Not reading means not answering pings: the relay must give up on us.
     tokio::time::sleep(Duration::from_millis(2_500)).await;
     silent.expect_close(GOING_AWAY).await;
-    let (_, _, metrics) = relay.get("/metrics").await;
+    let metrics = relay.metrics().await;
     assert!(
         metrics.contains("peerlink_frames_dropped_total{reason=\"heartbeat_timeout\"} 1"),
         "{metrics}"
@@ -284,7 +288,7 @@ async fn thousand_concurrent_connections_in_a_hundred_topics() {
             publish_frame(&format!("topic-{topic}"), json!(topic), 10)
         );
     }
-    let (_, _, metrics) = relay.get("/metrics").await;
+    let metrics = relay.metrics().await;
     assert!(metrics.contains("peerlink_connections 1000"), "{metrics}");
     assert!(metrics.contains("peerlink_topics 100"), "{metrics}");
 }
@@ -302,10 +306,13 @@ async fn shutdown_sends_every_client_a_close_frame() {
 
 #[tokio::test]
 async fn health_metrics_and_turn_endpoints() {
-    let relay = TestRelay::start(|_| {}).await;
+    let relay = TestRelay::start(|c| c.metrics_listen = Some("127.0.0.1:0".parse().unwrap())).await;
     let (status, _, body) = relay.get("/healthz").await;
     assert_eq!((status, body.as_str()), (200, "ok\n"));
-    let (status, _, body) = relay.get("/metrics").await;
+    let (status, _, _) = relay.get("/metrics").await;
+    assert_eq!(status, 404, "metrics stay off the public port");
+    let metrics = relay.metrics_addr.expect("a metrics listener");
+    let (status, _, body) = support::http_get(metrics, "/metrics").await;
     assert_eq!(status, 200);
     assert!(body.contains("# TYPE peerlink_connections gauge"));
     let (status, _, _) = relay.get("/turn").await;
@@ -316,17 +323,24 @@ async fn health_metrics_and_turn_endpoints() {
         c.turn_urls = vec!["turn:127.0.0.1:3478".into()];
     })
     .await;
-    let (status, head, body) = turn.get("/turn").await;
+    let origin = "Origin: http://localhost:8080";
+    let (status, head, body) = support::http_get_with(turn.addr, "/turn", &[origin]).await;
     assert_eq!(status, 200);
     assert!(head.contains("cache-control: no-store"));
     assert!(
-        head.contains("access-control-allow-origin: *"),
-        "any page naming this relay may ask"
+        head.contains("access-control-allow-origin: http://localhost:8080"),
+        "an allowed page gets its own origin back, never *: {head}"
     );
     let value: serde_json::Value = serde_json::from_str(&body).unwrap();
     let server = &value["iceServers"][0];
     assert_eq!(server["urls"], json!(["turn:127.0.0.1:3478"]));
-    assert!(server["username"].as_str().unwrap().ends_with(":peerlink"));
+    let username = server["username"].as_str().unwrap();
+    let parts: Vec<&str> = username.split(':').collect();
+    assert!(
+        parts.len() == 3 && parts[0].parse::<u64>().is_ok() && parts[1].len() == 16,
+        "<expiry>:<random>:peerlink, got {username}"
+    );
+    assert!(username.ends_with(":peerlink"), "{username}");
     // base64 of a 20-byte HMAC-SHA1
     assert_eq!(server["credential"].as_str().unwrap().len(), 28);
 }

@@ -222,6 +222,7 @@ fn on_room_event(state: UseRoomReturn, event: RoomEvent) {
         RoomEvent::PeerVerified(id) => update_peer(state.peers, id, |p| p.verified = true),
         RoomEvent::PeerCode { id, code } => update_peer(state.peers, id, |p| p.code = Some(code)),
         RoomEvent::Intercepted(_) => state.notify(Notice::Intercepted),
+        RoomEvent::ConnectFailed { failure, .. } => state.notify(Notice::ConnectFailed(failure)),
         RoomEvent::Warning(text) => web_sys::console::warn_1(&format!("peerlink: {text}").into()),
     }
 }

@@ -171,6 +171,7 @@ pub(super) fn apply(inner: &Rc<Inner>) {
             RoomAction::Verified(id) => emit(inner, RoomEvent::PeerVerified(id)),
             RoomAction::Intercepted { id, .. } => emit(inner, RoomEvent::Intercepted(id)),
             RoomAction::Code { id, code } => emit(inner, RoomEvent::PeerCode { id, code }),
+            RoomAction::GaveUp(id) => gave_up(inner, id),
             RoomAction::CodeFailed(id) => emit(
                 inner,
                 RoomEvent::Warning(format!("{} broke the code exchange", id.short())),
@@ -178,6 +179,20 @@ pub(super) fn apply(inner: &Rc<Inner>) {
         }
     }
     arm_timer(inner);
+}
+
+/// The session never connected (or never recovered): name the step.
+fn gave_up(inner: &Inner, id: PeerId) {
+    let session = inner.sessions.borrow().get(&id).cloned();
+    let relay_open = inner
+        .presence
+        .borrow()
+        .as_ref()
+        .is_some_and(|p| p.relay_state() == crate::signaling::RelayState::Open);
+    if let Some(session) = session {
+        let failure = peerlink_core::diagnose(&session.connect_facts(relay_open));
+        emit(inner, RoomEvent::ConnectFailed { id, failure });
+    }
 }
 
 /// DTLS is up: hand the applied fingerprints to the trust rules.

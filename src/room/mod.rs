@@ -13,7 +13,7 @@ use std::rc::{Rc, Weak};
 use std::time::Duration;
 
 use gloo_events::EventListener;
-use peerlink_core::{ConnectionState, RoomConfig, RoomKeys, RoomRules, TrustMode};
+use peerlink_core::{ConnectFailure, ConnectionState, RoomConfig, RoomKeys, RoomRules, TrustMode};
 use peerlink_protocol::{ChannelMessage, ChatMessage, PeerId};
 use web_sys::{MediaStream, MediaStreamTrack, RtcDataChannel};
 
@@ -94,6 +94,12 @@ pub enum RoomEvent {
     PeerCode {
         id: PeerId,
         code: String,
+    },
+    /// A session could not be made (or did not recover): the step that
+    /// failed. The session is closed (a `PeerLeft` follows).
+    ConnectFailed {
+        id: PeerId,
+        failure: ConnectFailure,
     },
     /// More peers want in than the session cap allows.
     RoomFull,

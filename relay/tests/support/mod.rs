@@ -18,6 +18,7 @@ pub const WAIT: Duration = Duration::from_secs(5);
 
 pub struct TestRelay {
     pub addr: SocketAddr,
+    pub metrics_addr: Option<SocketAddr>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -25,9 +26,11 @@ pub struct TestRelay {
 impl TestRelay {
     pub async fn start(tweak: impl FnOnce(&mut Config)) -> TestRelay {
         let mut config = Config::with_listen("127.0.0.1:0".parse().unwrap());
+        config.metrics_listen = Some("127.0.0.1:0".parse().unwrap());
         tweak(&mut config);
         let relay = Relay::bind(config).await.expect("relay binds");
         let addr = relay.local_addr().unwrap();
+        let metrics_addr = relay.metrics_addr();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             relay
@@ -39,6 +42,7 @@ impl TestRelay {
         });
         TestRelay {
             addr,
+            metrics_addr,
             stop: Some(stop),
             task: Some(task),
         }
@@ -54,6 +58,12 @@ impl TestRelay {
 
     pub async fn get(&self, path: &str) -> (u16, String, String) {
         http_get(self.addr, path).await
+    }
+
+    /// The Prometheus text from the metrics listener.
+    pub async fn metrics(&self) -> String {
+        let addr = self.metrics_addr.expect("tests run a metrics listener");
+        http_get(addr, "/metrics").await.2
     }
 
     /// Stops the relay and waits until it has shut down.
@@ -77,9 +87,16 @@ impl Drop for TestRelay {
 
 /// A minimal HTTP/1.1 GET over a raw socket: (status, headers, body).
 pub async fn http_get(addr: SocketAddr, path: &str) -> (u16, String, String) {
+    http_get_with(addr, path, &[]).await
+}
+
+/// A GET with extra header lines ("Name: value").
+pub async fn http_get_with(addr: SocketAddr, path: &str, extra: &[&str]) -> (u16, String, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = TcpStream::connect(addr).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let extra: String = extra.iter().map(|line| format!("{line}\r\n")).collect();
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await.unwrap();
@@ -109,6 +126,22 @@ impl Client {
             .await
             .expect("websocket connects");
         Client { ws }
+    }
+
+    /// Connects with extra request headers; the error when the upgrade is refused.
+    pub async fn connect_with(
+        url: &str,
+        headers: &[(&'static str, &str)],
+    ) -> Result<Client, tokio_tungstenite::tungstenite::Error> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = url.into_client_request()?;
+        for (name, value) in headers {
+            request
+                .headers_mut()
+                .insert(*name, value.parse().expect("a header value"));
+        }
+        let (ws, _) = tokio_tungstenite::connect_async(request).await?;
+        Ok(Client { ws })
     }
 
     pub async fn send_text(&mut self, text: impl Into<String>) {
@@ -181,20 +214,61 @@ pub fn close_code(code: CloseCode) -> u16 {
     u16::from(code)
 }
 
-/// A redis-server on a free loopback port, killed when dropped.
+/// A redis-server on a free loopback port, killed when dropped; it can be
+/// stopped and started again on the same port.
 pub struct TestRedis {
     pub url: String,
-    _child: tokio::process::Child,
+    port: u16,
+    password: Option<String>,
+    child: Option<tokio::process::Child>,
 }
 
 impl TestRedis {
     pub async fn start() -> TestRedis {
+        Self::start_with_password(None).await
+    }
+
+    /// A server that requires AUTH with `password` (`requirepass`).
+    pub async fn start_with_password(password: Option<&str>) -> TestRedis {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let child = tokio::process::Command::new("redis-server")
+        let url = match password {
+            Some(password) => format!("redis://:{password}@127.0.0.1:{port}"),
+            None => format!("redis://127.0.0.1:{port}"),
+        };
+        let mut redis = TestRedis {
+            url,
+            port,
+            password: password.map(str::to_string),
+            child: None,
+        };
+        redis.restart().await;
+        redis
+    }
+
+    /// Kills the server (as an outage would) and waits until it is gone.
+    pub async fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill().await;
+        }
+    }
+
+    /// The URL without the password.
+    pub fn url_without_password(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts the server (again) on its port and waits until it accepts.
+    pub async fn restart(&mut self) {
+        let port = self.port;
+        let mut command = tokio::process::Command::new("redis-server");
+        if let Some(password) = &self.password {
+            command.args(["--requirepass", password]);
+        }
+        let child = command
             .args([
                 "--port",
                 &port.to_string(),
@@ -209,12 +283,10 @@ impl TestRedis {
             .kill_on_drop(true)
             .spawn()
             .expect("redis-server is installed (scripts/setup.sh installs it)");
+        self.child = Some(child);
         for _ in 0..100 {
             if TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-                return TestRedis {
-                    url: format!("redis://127.0.0.1:{port}"),
-                    _child: child,
-                };
+                return;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

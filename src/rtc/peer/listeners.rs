@@ -9,7 +9,9 @@ use gloo_events::EventListener;
 use peerlink_protocol::{CandidateBody, ChannelMessage, Signal};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{RtcDataChannelEvent, RtcPeerConnectionIceEvent, RtcTrackEvent};
+use web_sys::{
+    RtcDataChannelEvent, RtcPeerConnectionIceErrorEvent, RtcPeerConnectionIceEvent, RtcTrackEvent,
+};
 
 use super::{driver, emit, Inner, PeerEvent};
 use crate::browser::{millis_until, now, Timeout};
@@ -34,6 +36,9 @@ pub(super) fn install(inner: &Rc<Inner>) {
         }),
         listen("icecandidate", |inner, event| {
             let event: &RtcPeerConnectionIceEvent = event.unchecked_ref();
+            if let Some(candidate) = event.candidate() {
+                inner.facts.borrow_mut().local.count(&candidate.candidate());
+            }
             let body = match event.candidate() {
                 Some(c) if !c.candidate().is_empty() => CandidateBody {
                     candidate: Some(c.candidate()),
@@ -59,6 +64,13 @@ pub(super) fn install(inner: &Rc<Inner>) {
             );
         }),
         listen("iceconnectionstatechange", |inner, _| on_ice_state(inner)),
+        listen("icecandidateerror", |inner, event| {
+            let event: &RtcPeerConnectionIceErrorEvent = event.unchecked_ref();
+            let mut facts = inner.facts.borrow_mut();
+            if event.url().starts_with("turn") && facts.turn_errors.len() < 16 {
+                facts.turn_errors.push(event.error_code());
+            }
+        }),
         listen("track", |inner, event| {
             let event: &RtcTrackEvent = event.unchecked_ref();
             let stream = inner.remote_media.borrow_mut().add(&event.track());

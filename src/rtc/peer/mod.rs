@@ -13,10 +13,11 @@ use std::rc::Rc;
 
 use gloo_events::EventListener;
 use peerlink_core::{
-    ConnectionState, IceConnectionState, IceRestart, Negotiation, NegotiationDrops, Role,
+    ConnectFacts, ConnectionState, IceConnectionState, IceRestart, Negotiation, NegotiationDrops,
+    Role,
 };
 use peerlink_protocol::limits::{MAX_CHANNEL_MESSAGE_BYTES, MAX_CHAT_BYTES};
-use peerlink_protocol::{ChannelMessage, Signal};
+use peerlink_protocol::{CandidateBody, ChannelMessage, Signal};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     MediaStream, MediaStreamTrack, RtcConfiguration, RtcDataChannel, RtcPeerConnection,
@@ -69,6 +70,8 @@ struct Inner {
     listeners: RefCell<Vec<EventListener>>,
     restart_timer: RefCell<Option<Timeout>>,
     remote_media: RefCell<RemoteMedia>,
+    /// What diagnosis needs if the connection cannot be made.
+    facts: RefCell<ConnectFacts>,
     closed: Cell<bool>,
 }
 
@@ -90,6 +93,12 @@ impl PeerSession {
         rtc_config.set_ice_servers(&config.ice.to_js()?);
         let pc = RtcPeerConnection::new_with_configuration(&rtc_config)
             .map_err(|e| PeerError::Create(js_error_name(&e)))?;
+        let turn_configured = config
+            .ice
+            .servers
+            .iter()
+            .flat_map(|s| s.urls.all())
+            .any(|url| url.starts_with("turn:") || url.starts_with("turns:"));
         let inner = Rc::new(Inner {
             pc,
             on_event: Box::new(on_event),
@@ -102,6 +111,10 @@ impl PeerSession {
             listeners: RefCell::new(Vec::new()),
             restart_timer: RefCell::new(None),
             remote_media: RefCell::new(RemoteMedia::default()),
+            facts: RefCell::new(ConnectFacts {
+                turn_configured,
+                ..ConnectFacts::default()
+            }),
             closed: Cell::new(false),
         });
         listeners::install(&inner);
@@ -112,6 +125,13 @@ impl PeerSession {
     /// Queues a description or candidate from the remote peer; the core
     /// applies them in arrival order, one at a time.
     pub fn handle_signal(&self, signal: Signal) {
+        if let Signal::Candidate(CandidateBody {
+            candidate: Some(_), ..
+        }) = &signal
+        {
+            let mut facts = self.inner.facts.borrow_mut();
+            facts.remote_candidates = facts.remote_candidates.saturating_add(1);
+        }
         self.inner.negotiation.borrow_mut().remote_signal(signal);
         driver::drive(&self.inner);
     }
@@ -135,6 +155,15 @@ impl PeerSession {
             read(self.inner.pc.local_description()),
             read(self.inner.pc.remote_description()),
         )
+    }
+
+    /// What was observed so far, for naming the step that failed
+    /// (`peerlink_core::diagnose`).
+    pub fn connect_facts(&self, relay_open: bool) -> ConnectFacts {
+        ConnectFacts {
+            relay_open,
+            ..self.inner.facts.borrow().clone()
+        }
     }
 
     /// Signals negotiation dropped on purpose (collisions, stale, overflow).

@@ -1,0 +1,165 @@
+//! The relay behind a real nginx (Debian's package) configured with the block
+//! from docs/deploy.md: WebSocket upgrade through it, and per-client caps
+//! applied to the forwarded addresses, not to the proxy's. Skipped, with a
+//! message, when nginx is not installed (scripts/setup.sh installs it).
+
+mod support;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde_json::json;
+use support::{Client, Received, TestRelay};
+use tokio::net::{TcpSocket, TcpStream};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Error as WsError;
+
+/// The address nginx connects to the relay from; the only trusted proxy.
+const PROXY_SOURCE: &str = "127.0.0.2";
+
+fn nginx_binary() -> Option<PathBuf> {
+    ["/usr/sbin/nginx", "/usr/bin/nginx"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|path| path.is_file())
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The first ```nginx block of docs/deploy.md, made to run on loopback:
+/// no TLS, a free port, the test relay upstream, and a source address for
+/// the proxied connections so the relay can tell nginx from clients.
+fn config_from_docs(dir: &Path, port: u16, relay: SocketAddr) -> String {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/deploy.md"))
+        .expect("docs/deploy.md");
+    let block = docs
+        .split("```nginx\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("an nginx block in docs/deploy.md");
+    let mut server = String::new();
+    for line in block.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("ssl_") || trimmed.starts_with("listen [::]") {
+            continue;
+        }
+        if trimmed.starts_with("listen 443") {
+            server.push_str(&format!("    listen 127.0.0.1:{port};\n"));
+        } else if trimmed.starts_with("proxy_pass http://127.0.0.1:8787;") {
+            server.push_str(&format!("        proxy_pass http://{relay};\n"));
+            server.push_str(&format!("        proxy_bind {PROXY_SOURCE};\n"));
+        } else {
+            server.push_str(line);
+            server.push('\n');
+        }
+    }
+    let d = dir.display();
+    format!(
+        "daemon off;\nmaster_process off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
+         events {{ worker_connections 256; }}\n\
+         http {{\n access_log off;\n client_body_temp_path {d}/body;\n proxy_temp_path {d}/proxy;\n\
+         fastcgi_temp_path {d}/fastcgi;\n uwsgi_temp_path {d}/uwsgi;\n scgi_temp_path {d}/scgi;\n\
+         {server}}}\n"
+    )
+}
+
+/// A WebSocket through nginx from the loopback address `from`.
+async fn connect_from(
+    from: &str,
+    nginx: u16,
+    headers: &[(&'static str, String)],
+) -> Result<Client, WsError> {
+    let socket = TcpSocket::new_v4().unwrap();
+    socket
+        .bind(SocketAddr::new(from.parse::<IpAddr>().unwrap(), 0))
+        .unwrap();
+    let stream: TcpStream = socket
+        .connect(([127, 0, 0, 1], nginx).into())
+        .await
+        .unwrap();
+    let mut request = format!("ws://127.0.0.1:{nginx}/ws").into_client_request()?;
+    for (name, value) in headers {
+        request.headers_mut().insert(*name, value.parse().unwrap());
+    }
+    let (ws, _) =
+        tokio_tungstenite::client_async(request, tokio_tungstenite::MaybeTlsStream::Plain(stream))
+            .await?;
+    Ok(Client { ws })
+}
+
+fn status(result: Result<Client, WsError>) -> u16 {
+    match result {
+        Err(WsError::Http(response)) => response.status().as_u16(),
+        Err(other) => panic!("expected an HTTP refusal, got {other}"),
+        Ok(_) => 101,
+    }
+}
+
+#[tokio::test]
+async fn relay_behind_nginx_with_the_documented_config() {
+    let Some(nginx) = nginx_binary() else {
+        println!("SKIPPED relay_behind_nginx_with_the_documented_config: nginx is not installed (scripts/setup.sh installs it)");
+        return;
+    };
+    let relay = TestRelay::start(|c| {
+        c.trusted_proxies = vec![format!("{PROXY_SOURCE}/32").parse().unwrap()];
+        c.max_connections_per_ip = 1;
+    })
+    .await;
+    let dir = std::env::temp_dir().join(format!("peerlink-nginx-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = free_port();
+    let conf = dir.join("nginx.conf");
+    std::fs::write(&conf, config_from_docs(&dir, port, relay.addr)).unwrap();
+    let _nginx = tokio::process::Command::new(nginx)
+        .arg("-p")
+        .arg(&dir)
+        .arg("-c")
+        .arg(&conf)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        // One process (master_process off), so killing it leaves no worker.
+        .kill_on_drop(true)
+        .spawn()
+        .expect("nginx starts");
+    let mut up = false;
+    for _ in 0..100 {
+        if TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let log = std::fs::read_to_string(dir.join("error.log")).unwrap_or_default();
+    assert!(up, "nginx listens on 127.0.0.1:{port}: {log}");
+
+    // The upgrade goes through, with the page's own origin, and frames flow.
+    let origin = format!("http://127.0.0.1:{port}");
+    let mut alice = connect_from("127.0.0.3", port, &[("origin", origin.clone())])
+        .await
+        .unwrap();
+    alice.subscribe(&["room"]).await;
+    alice.publish("room", json!("through nginx")).await;
+    match alice.next().await {
+        Received::Text(frame) => assert_eq!(frame["data"], json!("through nginx")),
+        other => panic!("{other:?}"),
+    }
+    // Another client address behind the same proxy has its own slot…
+    let _bob = connect_from("127.0.0.4", port, &[]).await.unwrap();
+    // …the same address does not, even with a forged X-Forwarded-For…
+    let forged = [("x-forwarded-for", "198.51.100.9".to_string())];
+    assert_eq!(status(connect_from("127.0.0.3", port, &forged).await), 429);
+    // …and a page from another origin is refused through the proxy too.
+    let evil = [("origin", "https://evil.example".to_string())];
+    assert_eq!(status(connect_from("127.0.0.5", port, &evil).await), 403);
+    let metrics = relay.metrics().await;
+    assert!(metrics.contains("peerlink_connections 2"), "{metrics}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
