@@ -93,33 +93,44 @@ struct WireEnvelope {
     sealed: Option<String>,
 }
 
+/// An envelope as written: the header fields, then either `kind` and `body`
+/// or `sealed`. One flat struct, not `#[serde(flatten)]`, which would route
+/// every field through serde's generic map serializer.
 #[derive(Serialize)]
-struct WireHeader<'a> {
+struct WireOut<'a> {
     v: u64,
     from: &'a PeerId,
     to: &'a Option<PeerId>,
     seq: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<BodyOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sealed: Option<&'a str>,
 }
 
+/// A signal's body, serialised straight from the typed struct (no
+/// intermediate `serde_json::Value`).
 #[derive(Serialize)]
-struct OpenOut<'a> {
-    #[serde(flatten)]
-    header: WireHeader<'a>,
-    kind: &'static str,
-    body: serde_json::Value,
+#[serde(untagged)]
+enum BodyOut<'a> {
+    Hello(&'a HelloBody),
+    Empty {},
+    Description(&'a DescriptionBody),
+    Candidate(&'a CandidateBody),
 }
 
-#[derive(Serialize)]
-struct SealedOut<'a> {
-    #[serde(flatten)]
-    header: WireHeader<'a>,
-    sealed: &'a str,
-}
-
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct SignalParts {
     kind: String,
     body: Box<RawValue>,
+}
+
+#[derive(Serialize)]
+struct SignalPartsOut<'a> {
+    kind: &'static str,
+    body: BodyOut<'a>,
 }
 
 fn body<T: for<'de> Deserialize<'de>>(body: Option<&RawValue>) -> Result<T, DecodeError> {
@@ -138,15 +149,13 @@ impl Signal {
         }
     }
 
-    fn body_value(&self) -> serde_json::Value {
-        let value = match self {
-            Signal::Hello(b) => serde_json::to_value(b),
-            Signal::Bye => Ok(serde_json::json!({})),
-            Signal::Description(b) => serde_json::to_value(b),
-            Signal::Candidate(b) => serde_json::to_value(b),
-        };
-        // These bodies are plain strings and numbers: serialising cannot fail.
-        value.unwrap_or(serde_json::Value::Null)
+    fn body(&self) -> BodyOut<'_> {
+        match self {
+            Signal::Hello(b) => BodyOut::Hello(b),
+            Signal::Bye => BodyOut::Empty {},
+            Signal::Description(b) => BodyOut::Description(b),
+            Signal::Candidate(b) => BodyOut::Candidate(b),
+        }
     }
 
     fn from_parts(kind: &str, raw_body: Option<&RawValue>) -> Result<Self, DecodeError> {
@@ -181,7 +190,12 @@ impl Signal {
 
     /// `{"kind":…,"body":…}`: the plaintext that a sealed envelope encrypts.
     pub fn encode_sealable(&self) -> String {
-        serde_json::json!({ "kind": self.kind(), "body": self.body_value() }).to_string()
+        let parts = SignalPartsOut {
+            kind: self.kind(),
+            body: self.body(),
+        };
+        // These bodies are plain strings and numbers: serialising cannot fail.
+        serde_json::to_string(&parts).unwrap_or_default()
     }
 
     /// Reads the plaintext of a sealed envelope back into a signal.
@@ -229,21 +243,21 @@ impl Envelope {
 
     /// Encodes the envelope as the JSON value a publish frame carries.
     pub fn encode(&self) -> String {
-        let header = WireHeader {
+        let (kind, body, sealed) = match &self.payload {
+            Payload::Open(signal) => (Some(signal.kind()), Some(signal.body()), None),
+            Payload::Sealed(sealed) => (None, None, Some(sealed.as_str())),
+        };
+        let wire = WireOut {
             v: PROTOCOL_VERSION,
             from: &self.from,
             to: &self.to,
             seq: self.seq,
+            kind,
+            body,
+            sealed,
         };
-        let text = match &self.payload {
-            Payload::Open(signal) => serde_json::to_string(&OpenOut {
-                header,
-                kind: signal.kind(),
-                body: signal.body_value(),
-            }),
-            Payload::Sealed(sealed) => serde_json::to_string(&SealedOut { header, sealed }),
-        };
-        text.unwrap_or_default()
+        // Plain strings and numbers: serialising cannot fail.
+        serde_json::to_string(&wire).unwrap_or_default()
     }
 
     /// The header bytes a sealed envelope authenticates: `v|from|to|seq`.
@@ -312,6 +326,37 @@ mod tests {
             Envelope::decode(bad),
             Err(DecodeError::InvalidField { .. })
         ));
+    }
+
+    #[test]
+    fn bye_and_sealed_envelopes_have_the_documented_shape() {
+        let bye = Envelope {
+            from: id(1),
+            to: Some(id(2)),
+            seq: 3,
+            payload: Payload::Open(Signal::Bye),
+        };
+        assert_eq!(
+            bye.encode(),
+            format!(
+                r#"{{"v":1,"from":"{}","to":"{}","seq":3,"kind":"bye","body":{{}}}}"#,
+                id(1),
+                id(2)
+            )
+        );
+        let sealed = Envelope {
+            payload: Payload::Sealed("c2VhbGVk".into()),
+            ..bye
+        };
+        assert_eq!(
+            sealed.encode(),
+            format!(
+                r#"{{"v":1,"from":"{}","to":"{}","seq":3,"sealed":"c2VhbGVk"}}"#,
+                id(1),
+                id(2)
+            )
+        );
+        assert_eq!(Signal::Bye.encode_sealable(), r#"{"kind":"bye","body":{}}"#);
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! encoders produce decodes back to itself.
 
 use peerlink_protocol::{
-    CandidateBody, ChannelMessage, ClientFrame, DescriptionBody, Envelope, HelloBody, Payload,
-    PeerId, RelayFrame, SdpKind, Signal,
+    CandidateBody, ChannelMessage, ChatMessage, ClientFrame, DescriptionBody, Envelope, FileOffer,
+    HelloBody, Payload, PeerId, RelayFrame, SdpKind, Signal,
 };
 use proptest::prelude::*;
 
@@ -40,7 +40,48 @@ fn any_signal() -> impl Strategy<Value = Signal> {
     ]
 }
 
+fn any_channel_message() -> impl Strategy<Value = ChannelMessage> {
+    let id = "[a-z0-9-]{1,36}";
+    prop_oneof![
+        (id, ".{0,200}", any::<i32>()).prop_map(|(id, text, ts)| ChannelMessage::Chat(
+            ChatMessage {
+                id,
+                text,
+                ts: f64::from(ts) / 8.0
+            }
+        )),
+        (id, ".{0,80}", any::<u64>(), "[a-z/+.-]{0,20}").prop_map(|(id, name, size, mime)| {
+            ChannelMessage::FileOffer(FileOffer {
+                id,
+                name,
+                size,
+                mime,
+            })
+        }),
+        (id, any::<u64>()).prop_map(|(id, offset)| ChannelMessage::FileAccept { id, offset }),
+        id.prop_map(|id| ChannelMessage::FileReject { id }),
+        (id, "[0-9a-f]{64}").prop_map(|(id, sha256)| ChannelMessage::FileDone { id, sha256 }),
+        id.prop_map(|id| ChannelMessage::FileOk { id }),
+        id.prop_map(|id| ChannelMessage::FileCorrupt { id }),
+        id.prop_map(|id| ChannelMessage::FileCancel { id }),
+        Just(ChannelMessage::Bye),
+        any_signal().prop_map(|signal| ChannelMessage::Negotiate {
+            data: signal.encode_sealable()
+        }),
+    ]
+}
+
 proptest! {
+    #[test]
+    fn channel_messages_round_trip(message in any_channel_message()) {
+        prop_assert_eq!(ChannelMessage::decode(&message.encode()).unwrap(), message);
+    }
+
+    #[test]
+    fn sealable_signals_round_trip(signal in any_signal()) {
+        prop_assert_eq!(Signal::decode_sealable(&signal.encode_sealable()).unwrap(), signal);
+    }
+
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         let text = String::from_utf8_lossy(&bytes);
