@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: prints figures (never pass/fail timings). For now: the size of
-# the release bundle, raw and gzip -9, per file and in total.
+# the release bundle, raw and gzip -9, per file and in total, against its
+# budget, and which crates and functions the wasm's bytes belong to.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
@@ -8,7 +9,8 @@ source scripts/env.sh
 
 trunk build --release --offline >/dev/null 2>&1 || trunk build --release --offline
 echo
-echo "== bundle size (dist/, release) =="
+budget_kib=150
+echo "== bundle size (dist/, release; budget ${budget_kib} KiB gzip) =="
 total_raw=0; total_gz=0
 printf '  %-44s %12s %12s\n' file raw gzip-9
 for f in dist/*.wasm dist/*.js dist/*.css dist/index.html; do
@@ -18,7 +20,78 @@ for f in dist/*.wasm dist/*.js dist/*.css dist/index.html; do
   printf '  %-44s %12d %12d\n' "$(basename "$f")" "$raw" "$gz"
 done
 printf '  %-44s %12d %12d\n' total "$total_raw" "$total_gz"
-awk -v r="$total_raw" -v g="$total_gz" 'BEGIN { printf "  total: %.1f KiB raw, %.1f KiB gzip (gzip/raw = %.2f)\n", r/1024, g/1024, g/r }'
+awk -v r="$total_raw" -v g="$total_gz" -v b="$budget_kib" 'BEGIN {
+  printf "  total: %.1f KiB raw, %.1f KiB gzip (gzip/raw = %.2f)\n", r/1024, g/1024, g/r
+  if (g <= b * 1024) printf "  budget: within, %.1f KiB to spare of %d KiB gzip\n", b - g/1024, b
+  else printf "  budget: OVER by %.1f KiB gzip (budget %d KiB)\n", g/1024 - b, b }'
+
+# The shipped wasm has no names. Rebuild the same bytes with names kept
+# (wasm-bindgen as trunk runs it, then wasm-opt with index.html's flags plus
+# -g) and let twiggy say which crates and functions the bytes belong to.
+echo
+echo "== largest parts of the wasm (raw bytes before gzip, names kept) =="
+if command -v twiggy >/dev/null 2>&1 && command -v wasm-bindgen >/dev/null 2>&1; then
+  named=target/bench-bundle
+  rm -rf "$named"; mkdir -p "$named"
+  level=$(sed -n 's/.*data-wasm-opt="\([^"]*\)".*/\1/p' index.html)
+  params=$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)
+  wasm-bindgen --target web --no-typescript --out-dir "$named" \
+    target/wasm32-unknown-unknown/release/peerlink.wasm
+  # shellcheck disable=SC2086 # params is a list of flags
+  wasm-opt "-O${level:-z}" $params -g "$named/peerlink_bg.wasm" -o "$named/named.wasm"
+  twiggy top -f json "$named/named.wasm" >"$named/top.json"
+  python3 - "$named/top.json" <<'PY'
+import json, re, sys
+from collections import Counter
+
+FAMILIES = {
+    "leptos (tachys, reactive_graph, leptos_dom, …)": {
+        "leptos", "leptos_dom", "leptos_macro", "tachys", "reactive_graph", "reactive_stores",
+        "any_spawner", "or_poisoned", "throw_error", "oco_ref", "either_of", "leptos_server",
+        "server_fn", "hydration_context", "slotmap", "send_wrapper", "guardian", "indexmap",
+    },
+    "std (core, alloc, hashbrown, dlmalloc)": {
+        "core", "alloc", "std", "dlmalloc", "hashbrown", "compiler_builtins", "rustc_demangle",
+    },
+    "wasm-bindgen, js-sys, web-sys": {
+        "wasm_bindgen", "js_sys", "web_sys", "wasm_bindgen_futures", "gloo_events",
+    },
+    "serde, serde_json": {
+        "serde", "serde_core", "serde_json", "serde_wasm_bindgen", "ryu", "itoa", "zmij",
+    },
+    "futures": {"futures", "futures_util", "futures_core", "futures_channel", "futures_executor", "pin_project_lite"},
+}
+family_of = {crate: family for family, crates in FAMILIES.items() for crate in crates}
+crate_re = re.compile(r"([a-z_][a-z0-9_]*)(?:\[[0-9a-f]+\])?::")
+
+def part(name):
+    if name.startswith(("data segment", "data[")):
+        return "(static data: strings, tables)"
+    if name.startswith(("import ", "export ")):
+        return "(names of imported JS glue and exports)"
+    # Dropping a value is code of the value's crate, not of core.
+    m = crate_re.search(re.sub(r"^core::ptr::drop_in_place<", "", name))
+    if not m:
+        return "(function table, types, unnamed)"
+    return family_of.get(m.group(1), m.group(1))
+
+rows = [r for r in json.load(open(sys.argv[1])) if not r["name"].startswith(('"function names"', "custom section"))]
+total = sum(r["shallow_size"] for r in rows)
+parts = Counter()
+for r in rows:
+    parts[part(r["name"])] += r["shallow_size"]
+print(f"  by crate ({total} bytes of code and data):")
+for name, size in parts.most_common(12):
+    print(f"  {size:>10} {100 * size / total:5.1f}%  {name}")
+print("  largest items:")
+for r in sorted(rows, key=lambda r: -r["shallow_size"])[:10]:
+    name = re.sub(r"::h[0-9a-f]{16}$", "", r["name"])
+    name = name if len(name) <= 110 else name[:107] + "..."
+    print(f"  {r['shallow_size']:>10} {100 * r['shallow_size'] / total:5.1f}%  {name}")
+PY
+else
+  echo "  (skipped: twiggy or wasm-bindgen missing; scripts/setup.sh installs both)"
+fi
 
 echo
 cargo build -q --release -p peerlink-relay

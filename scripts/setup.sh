@@ -7,6 +7,7 @@ set -euo pipefail
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
 GECKODRIVER_VERSION=0.37.1
+TWIGGY_VERSION=0.8.0
 # Debian's binaryen (wasm-opt 108) corrupts the externref table that
 # wasm-bindgen 0.2.130 emits ("WebAssembly.Table.set(): Argument 1 is
 # invalid"), so wasm-opt comes from npm's binaryen package instead.
@@ -80,6 +81,14 @@ if [ "$(installed_version geckodriver)" != "$GECKODRIVER_VERSION" ]; then
   cargo install geckodriver --version "$GECKODRIVER_VERSION"
 else
   say "geckodriver $GECKODRIVER_VERSION present"
+fi
+
+# twiggy: `make bench` uses it to say which crates and functions fill the wasm.
+if [ "$(installed_version twiggy)" != "$TWIGGY_VERSION" ]; then
+  say "cargo install twiggy $TWIGGY_VERSION"
+  cargo install twiggy --version "$TWIGGY_VERSION" --locked
+else
+  say "twiggy $TWIGGY_VERSION present"
 fi
 
 if [ "$("$TOOLS_DIR/node_modules/.bin/wasm-opt" --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSION%%.*}" ]; then

@@ -44,6 +44,7 @@ run_step "file and function size" python3 scripts/check_size.py
 run_step "clippy (native)" cargo clippy -q --workspace --exclude peerlink --all-targets -- -D warnings
 run_step "clippy (wasm32)" cargo clippy -q -p peerlink --target wasm32-unknown-unknown --all-targets -- -D warnings
 run_step "native tests" cargo test -q --workspace --exclude peerlink --exclude peerlink-e2e
+run_step "fuzz (200 000 inputs per target)" cargo run -q -p peerlink-relay --example fuzz -- --inputs 200000 --seconds 120
 run_step "browser tests (headless Chromium)" cargo test -p peerlink --target wasm32-unknown-unknown --test browser
 run_step "browser tests (headless Firefox)" env -u CHROMEDRIVER GECKODRIVER="$HOME/.cargo/bin/geckodriver" \
   cargo test -p peerlink --target wasm32-unknown-unknown --test browser

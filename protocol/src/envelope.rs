@@ -133,9 +133,34 @@ struct SignalPartsOut<'a> {
     body: BodyOut<'a>,
 }
 
-fn body<T: for<'de> Deserialize<'de>>(body: Option<&RawValue>) -> Result<T, DecodeError> {
-    let raw = body.ok_or(DecodeError::MissingField("body"))?;
-    serde_json::from_str(raw.get()).map_err(DecodeError::json)
+/// Every field any signal body may carry; unknown fields are ignored. One
+/// flat struct read in one pass, then checked per kind in `from_parts`: one
+/// deserializer instead of one per body type keeps the app's wasm smaller.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireBody {
+    name: Option<String>,
+    caps: Option<Vec<String>>,
+    #[serde(rename = "type")]
+    sdp_type: Option<String>,
+    sdp: Option<String>,
+    candidate: Option<String>,
+    sdp_mid: Option<String>,
+    #[serde(rename = "sdpMLineIndex")]
+    sdp_m_line_index: Option<u16>,
+    username_fragment: Option<String>,
+}
+
+fn field<T>(value: Option<T>, name: &'static str) -> Result<T, DecodeError> {
+    value.ok_or(DecodeError::MissingField(name))
+}
+
+fn sdp_kind(text: &str) -> Result<SdpKind, DecodeError> {
+    match text {
+        "offer" => Ok(SdpKind::Offer),
+        "answer" => Ok(SdpKind::Answer),
+        _ => Err(DecodeError::invalid("type", "expected offer or answer")),
+    }
 }
 
 impl Signal {
@@ -159,12 +184,29 @@ impl Signal {
     }
 
     fn from_parts(kind: &str, raw_body: Option<&RawValue>) -> Result<Self, DecodeError> {
+        if !matches!(kind, "hello" | "description" | "candidate") {
+            return match kind {
+                "bye" => Ok(Signal::Bye),
+                other => Err(DecodeError::UnknownType(other.to_string())),
+            };
+        }
+        let raw = field(raw_body, "body")?;
+        let body: WireBody = serde_json::from_str(raw.get()).map_err(DecodeError::json)?;
         let signal = match kind {
-            "hello" => Signal::Hello(body(raw_body)?),
-            "bye" => Signal::Bye,
-            "description" => Signal::Description(body(raw_body)?),
-            "candidate" => Signal::Candidate(body(raw_body)?),
-            other => return Err(DecodeError::UnknownType(other.to_string())),
+            "hello" => Signal::Hello(HelloBody {
+                name: field(body.name, "name")?,
+                caps: body.caps.unwrap_or_default(),
+            }),
+            "description" => Signal::Description(DescriptionBody {
+                kind: sdp_kind(&field(body.sdp_type, "type")?)?,
+                sdp: field(body.sdp, "sdp")?,
+            }),
+            _ => Signal::Candidate(CandidateBody {
+                candidate: body.candidate,
+                sdp_mid: body.sdp_mid,
+                sdp_m_line_index: body.sdp_m_line_index,
+                username_fragment: body.username_fragment,
+            }),
         };
         signal.validate()?;
         Ok(signal)
@@ -357,6 +399,43 @@ mod tests {
             )
         );
         assert_eq!(Signal::Bye.encode_sealable(), r#"{"kind":"bye","body":{}}"#);
+    }
+
+    #[test]
+    fn bodies_missing_their_fields_are_rejected_with_typed_errors() {
+        let cases = [
+            (
+                r#"{"kind":"hello","body":{"caps":[]}}"#,
+                DecodeError::MissingField("name"),
+            ),
+            (
+                r#"{"kind":"description","body":{"sdp":"v=0"}}"#,
+                DecodeError::MissingField("type"),
+            ),
+            (
+                r#"{"kind":"description","body":{"type":"offer"}}"#,
+                DecodeError::MissingField("sdp"),
+            ),
+        ];
+        for (text, error) in cases {
+            assert_eq!(Signal::decode_sealable(text).unwrap_err(), error, "{text}");
+        }
+        assert!(matches!(
+            Signal::decode_sealable(
+                r#"{"kind":"description","body":{"type":"pranswer","sdp":""}}"#
+            ),
+            Err(DecodeError::InvalidField { field: "type", .. })
+        ));
+        let end = Signal::decode_sealable(r#"{"kind":"candidate","body":{"x":1}}"#).unwrap();
+        assert_eq!(
+            end,
+            Signal::Candidate(CandidateBody {
+                candidate: None,
+                sdp_mid: None,
+                sdp_m_line_index: None,
+                username_fragment: None,
+            })
+        );
     }
 
     #[test]

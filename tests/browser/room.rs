@@ -11,7 +11,7 @@ use peerlink_protocol::{topic_for_room, Envelope, HelloBody, Payload, PeerId, Si
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::signaling::{relay_url, unique_room};
-use crate::support::{sleep, wait_until};
+use crate::support::{publish_raw, raw_publisher, sleep, wait_until};
 
 struct Joined {
     room: Room,
@@ -54,11 +54,8 @@ async fn fake_hellos_are_capped_and_dropped_while_real_peers_connect() {
     })
     .await;
 
-    let raw = web_sys::WebSocket::new(relay_url()).expect("raw socket");
-    wait_until("raw socket open", 5_000, || {
-        raw.ready_state() == web_sys::WebSocket::OPEN
-    })
-    .await;
+    let topic = topic_for_room(&name);
+    let raw = raw_publisher(&topic).await;
     for i in 0..50u32 {
         let mut bytes = [0xEEu8; 16];
         bytes[..4].copy_from_slice(&i.to_be_bytes());
@@ -71,12 +68,7 @@ async fn fake_hellos_are_capped_and_dropped_while_real_peers_connect() {
                 caps: vec![],
             })),
         };
-        let frame = format!(
-            r#"{{"type":"publish","topic":"{}","data":{}}}"#,
-            topic_for_room(&name),
-            hello.encode()
-        );
-        raw.send_with_str(&frame).expect("publish");
+        publish_raw(&raw, &topic, &hello.encode());
     }
     wait_until("room full is reported", 5_000, || {
         alice.count(|e| matches!(e, RoomEvent::RoomFull)) > 0
@@ -118,23 +110,15 @@ async fn a_leaving_peer_is_gone_at_once_and_a_forged_bye_is_ignored() {
     // Past the in-band grace: from now on the relay cannot speak for bob.
     sleep(2_000).await;
     // A bye and a candidate in bob's name through the relay: ignored.
-    let raw = web_sys::WebSocket::new(relay_url()).expect("raw socket");
-    wait_until("raw socket open", 5_000, || {
-        raw.ready_state() == web_sys::WebSocket::OPEN
-    })
-    .await;
+    let topic = topic_for_room(&name);
+    let raw = raw_publisher(&topic).await;
     let bye = Envelope {
         from: b,
         to: None,
         seq: u64::MAX / 2,
         payload: Payload::Open(Signal::Bye),
     };
-    raw.send_with_str(&format!(
-        r#"{{"type":"publish","topic":"{}","data":{}}}"#,
-        topic_for_room(&name),
-        bye.encode()
-    ))
-    .expect("publish");
+    publish_raw(&raw, &topic, &bye.encode());
     let candidate = Envelope {
         from: b,
         to: Some(a),
@@ -146,12 +130,7 @@ async fn a_leaving_peer_is_gone_at_once_and_a_forged_bye_is_ignored() {
             username_fragment: None,
         })),
     };
-    raw.send_with_str(&format!(
-        r#"{{"type":"publish","topic":"{}","data":{}}}"#,
-        topic_for_room(&name),
-        candidate.encode()
-    ))
-    .expect("publish");
+    publish_raw(&raw, &topic, &candidate.encode());
     wait_until("alice counted the forgeries", 5_000, || {
         alice.room.signaling_drops().ignored_bye >= 1 && alice.room.ignored_relay_signals() >= 1
     })

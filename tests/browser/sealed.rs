@@ -11,7 +11,7 @@ use peerlink_protocol::{Envelope, HelloBody, Payload, PeerId, Signal};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::signaling::{relay_url, unique_room, Member};
-use crate::support::{sleep, wait_until};
+use crate::support::{publish_raw, raw_publisher, sleep, wait_until};
 
 fn join_private(room: &str, name: &str, secret: &[u8]) -> Member {
     let events = Rc::new(RefCell::new(Vec::<PresenceEvent>::new()));
@@ -33,20 +33,6 @@ fn hello_from(from: PeerId, seq: u64, name: &str) -> Envelope {
             caps: vec![],
         })),
     }
-}
-
-async fn raw_socket() -> web_sys::WebSocket {
-    let socket = web_sys::WebSocket::new(relay_url()).expect("socket");
-    wait_until("raw socket open", 5_000, || {
-        socket.ready_state() == web_sys::WebSocket::OPEN
-    })
-    .await;
-    socket
-}
-
-fn publish(socket: &web_sys::WebSocket, topic: &str, data: &str) {
-    let frame = format!(r#"{{"type":"publish","topic":"{topic}","data":{data}}}"#);
-    socket.send_with_str(&frame).expect("raw send");
 }
 
 #[wasm_bindgen_test]
@@ -78,12 +64,12 @@ async fn open_tampered_readdressed_and_replayed_frames_are_dropped() {
     let keys = RoomKeys::new(&secret);
     let topic = keys.topic();
     let alice = join_private(&room, "alice", &secret);
-    let raw = raw_socket().await;
+    let raw = raw_publisher(&topic).await;
     let sealer = Sealer::new(&keys.seal_key()).await.expect("key imports");
     let (x, y) = (PeerId::from_bytes([7; 16]), PeerId::from_bytes([8; 16]));
 
     // An open hello in a private room.
-    publish(&raw, &topic, &hello_from(x, 1, "open").encode());
+    publish_raw(&raw, &topic, &hello_from(x, 1, "open").encode());
     // A sealed hello with one character of the ciphertext changed.
     let sealed = sealer
         .seal(hello_from(x, 2, "tampered"))
@@ -110,13 +96,13 @@ async fn open_tampered_readdressed_and_replayed_frames_are_dropped() {
         payload: Payload::Sealed(flipped),
         ..sealed.clone()
     };
-    publish(&raw, &topic, &tampered.encode());
+    publish_raw(&raw, &topic, &tampered.encode());
     // The same sealed body under another sender: the header is authenticated.
     let readdressed = Envelope {
         from: y,
         ..sealed.clone()
     };
-    publish(&raw, &topic, &readdressed.encode());
+    publish_raw(&raw, &topic, &readdressed.encode());
     wait_until("alice counted them", 5_000, || {
         let d = alice.presence.drops();
         d.unsealed >= 1 && d.unopenable >= 2
@@ -129,13 +115,13 @@ async fn open_tampered_readdressed_and_replayed_frames_are_dropped() {
         .seal(hello_from(x, 3, "sealed"))
         .await
         .expect("seals");
-    publish(&raw, &topic, &good.encode());
+    publish_raw(&raw, &topic, &good.encode());
     wait_until("alice sees the sealed hello", 5_000, || {
         alice.saw(x).is_some()
     })
     .await;
     // …and the same frame again is a duplicate.
-    publish(&raw, &topic, &good.encode());
+    publish_raw(&raw, &topic, &good.encode());
     wait_until("the replay is counted", 5_000, || {
         alice.presence.drops().duplicate >= 1
     })

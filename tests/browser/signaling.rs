@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-use crate::support::{sleep, wait_until};
+use crate::support::{publish_raw, raw_publisher, sleep, wait_until};
 
 pub fn relay_url() -> &'static str {
     match option_env!("PEERLINK_TEST_RELAY") {
@@ -138,22 +138,12 @@ async fn a_directed_frame_reaches_only_its_target() {
 }
 
 /// Publishes raw frames into a room's topic, as a hostile client would.
-async fn raw_publisher(room: &str) -> web_sys::WebSocket {
-    let socket = web_sys::WebSocket::new(relay_url()).expect("socket");
-    wait_until("raw socket open", 5_000, || {
-        socket.ready_state() == web_sys::WebSocket::OPEN
-    })
-    .await;
-    let _ = topic_for_room(room);
-    socket
+async fn raw_room_publisher(room: &str) -> web_sys::WebSocket {
+    raw_publisher(&topic_for_room(room)).await
 }
 
-fn publish_raw(socket: &web_sys::WebSocket, room: &str, data: &str) {
-    let frame = format!(
-        r#"{{"type":"publish","topic":"{}","data":{data}}}"#,
-        topic_for_room(room)
-    );
-    socket.send_with_str(&frame).expect("raw send");
+fn publish_to_room(socket: &web_sys::WebSocket, room: &str, data: &str) {
+    publish_raw(socket, &topic_for_room(room), data);
 }
 
 #[wasm_bindgen_test]
@@ -163,10 +153,10 @@ async fn bad_foreign_and_duplicate_frames_are_counted_not_fatal() {
     let bob = Member::join(&room, "bob");
     let b = bob.presence.me();
     wait_until("alice sees bob", 10_000, || alice.saw(b).is_some()).await;
-    let raw = raw_publisher(&room).await;
+    let raw = raw_room_publisher(&room).await;
 
-    publish_raw(&raw, &room, r#""not an envelope""#);
-    publish_raw(
+    publish_to_room(&raw, &room, r#""not an envelope""#);
+    publish_to_room(
         &raw,
         &room,
         r#"{"v":2,"from":"00000000000000000000000000000001","to":null,"seq":1,"kind":"bye","body":{}}"#,
@@ -181,8 +171,8 @@ async fn bad_foreign_and_duplicate_frames_are_counted_not_fatal() {
             caps: vec![],
         })),
     };
-    publish_raw(&raw, &room, &forged.encode());
-    publish_raw(&raw, &room, &forged.encode());
+    publish_to_room(&raw, &room, &forged.encode());
+    publish_to_room(&raw, &room, &forged.encode());
     wait_until("alice counted them", 5_000, || {
         let d = alice.presence.drops();
         d.unparsable >= 1 && d.version >= 1 && d.duplicate >= 1

@@ -55,3 +55,24 @@ pub fn query_all(root: &web_sys::Element, selector: &str) -> Vec<web_sys::Elemen
         .filter_map(|n| n.dyn_into().ok())
         .collect()
 }
+
+/// A raw WebSocket to the test relay, subscribed to `topic` (the relay
+/// refuses publishes into topics the socket has not subscribed to), for
+/// publishing frames as a hostile client would.
+pub async fn raw_publisher(topic: &str) -> web_sys::WebSocket {
+    let url = crate::signaling::relay_url();
+    let socket = web_sys::WebSocket::new(url).expect("raw socket");
+    wait_until("raw socket open", 5_000, || {
+        socket.ready_state() == web_sys::WebSocket::OPEN
+    })
+    .await;
+    let subscribe = format!(r#"{{"type":"subscribe","topics":["{topic}"]}}"#);
+    socket.send_with_str(&subscribe).expect("raw subscribe");
+    socket
+}
+
+/// Publishes `data` (JSON) into `topic` through a raw socket.
+pub fn publish_raw(socket: &web_sys::WebSocket, topic: &str, data: &str) {
+    let frame = format!(r#"{{"type":"publish","topic":"{topic}","data":{data}}}"#);
+    socket.send_with_str(&frame).expect("raw publish");
+}

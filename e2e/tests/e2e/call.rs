@@ -147,6 +147,11 @@ async fn forge(relay: std::net::SocketAddr, room: &str, frames: Vec<String>) {
         .await
         .expect("forger connects");
     let topic = topic_for_room(room);
+    // The relay only takes publishes into topics the socket subscribed to.
+    let subscribe = format!(r#"{{"type":"subscribe","topics":["{topic}"]}}"#);
+    ws.send(Message::Text(subscribe.into()))
+        .await
+        .expect("forger subscribes");
     for data in frames {
         let frame = format!(r#"{{"type":"publish","topic":"{topic}","data":{data}}}"#);
         if ws.send(Message::Text(frame.into())).await.is_err() {
