@@ -10,6 +10,15 @@ use crate::components::{CallView, LanguageSwitch, Lobby};
 use crate::i18n::{I18n, Lang, Msg};
 use crate::launch::{percent_encode, JoinRequest, LaunchOptions};
 
+/// The host of `relay_url` when it is not the page's own `page_host`.
+fn foreign_host(relay_url: &str, page_host: &str) -> Option<String> {
+    let rest = relay_url
+        .split_once("://")
+        .map_or(relay_url, |(_, rest)| rest);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    (!host.is_empty() && host != page_host).then(|| host.to_string())
+}
+
 fn launch_options() -> LaunchOptions {
     let (search, hash) = location::search_and_hash();
     LaunchOptions::parse(&search, &hash)
@@ -22,17 +31,17 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| location::set_document_lang(i18n.0.get().code()));
 
     let options = launch_options();
-    // A room in the fragment joins at once, with the defaults and overrides.
-    let auto_join = options.room.clone().map(|room| JoinRequest {
-        room,
-        name: options.name.clone().unwrap_or_default(),
-        media: options.media,
-    });
-    let joined = RwSignal::new(auto_join);
+    // A link opens the pre-join screen filled in; *Join* is the click that
+    // also lets the browser play remote audio.
+    let joined = RwSignal::new(None::<JoinRequest>);
     let on_join = Callback::new(move |request: JoinRequest| {
         location::set_hash(&percent_encode(&request.room));
         joined.set(Some(request));
     });
+    let relay_host = options
+        .relay
+        .as_deref()
+        .and_then(|relay| foreign_host(relay, &location::protocol_and_host().1));
     let on_leave = Callback::new(move |()| {
         location::set_hash("");
         joined.set(None);
@@ -49,7 +58,7 @@ pub fn App() -> impl IntoView {
         </Show>
         <main>
             {move || match joined.get() {
-                None => view! { <Lobby initial=lobby_options.clone() on_join=on_join/> }.into_any(),
+                None => view! { <Lobby initial=lobby_options.clone() relay_host=relay_host.clone() on_join=on_join/> }.into_any(),
                 Some(request) => view! { <CallView request=request options=options.clone() on_leave=on_leave/> }.into_any(),
             }}
         </main>

@@ -20,6 +20,10 @@ pub enum Notice {
     Intercepted,
     /// A session could not be made; the step that failed.
     ConnectFailed(ConnectFailure),
+    /// The private link's secret is missing or too short.
+    BadRoomLink,
+    /// WebCrypto is unavailable, so a private room cannot be sealed.
+    NoCrypto,
 }
 
 fn media_msg(err: &MediaError) -> Msg {
@@ -71,6 +75,8 @@ impl Notice {
             Notice::RoomFull => Msg::ErrRoomFull,
             Notice::Intercepted => Msg::ErrIntercepted,
             Notice::ConnectFailed(failure) => failure_msg(*failure),
+            Notice::BadRoomLink => Msg::ErrBadRoomLink,
+            Notice::NoCrypto => Msg::ErrNoCrypto,
             Notice::Chat(PeerError::MessageTooLarge { .. }) => Msg::ErrChatTooLong,
             Notice::Chat(_) => Msg::ErrChatNotSent,
         };

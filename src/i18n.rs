@@ -273,6 +273,32 @@ messages! {
         "路径";
     PeerFallbackName => "peer",
         "成员";
+    NewRoom => "New private room",
+        "新建私密房间";
+    PrivateRoom => "Private room",
+        "私密房间";
+    PrivateRoomHint => "Sealed end to end: only people with this link can read the signaling or join, and every connection is checked against the room key.",
+        "端到端加密：只有持有此链接的人才能读取信令或加入，每条连接都会用房间密钥校验。";
+    PublicRoom => "Public room: anyone who knows the name can join. Compare the code on each person's tile by voice to rule out a man in the middle.",
+        "公开房间：知道房间名的人都能加入。请口头核对每个人画面上的代码，以排除中间人。";
+    Password => "Password (optional: makes the room private)",
+        "密码（可选：设置后房间变为私密）";
+    TypeRoomName => "Type a room name instead",
+        "改为输入房间名";
+    RoomLink => "Room link",
+        "房间链接";
+    PeerVerified => "verified",
+        "已验证";
+    CompareCode => "Compare this code with them:",
+        "请与对方核对此代码：";
+    TheyMatch => "They match",
+        "一致";
+    RelayElsewhere => "Signaling goes through another server:",
+        "信令经由其他服务器：";
+    ErrBadRoomLink => "This room link is damaged: its secret is missing or too short. Ask for the link again.",
+        "此房间链接已损坏：缺少密钥或密钥过短。请重新索取链接。";
+    ErrNoCrypto => "This browser cannot seal a private room here (WebCrypto needs HTTPS or localhost).",
+        "此浏览器无法在此处加密私密房间（WebCrypto 需要 HTTPS 或 localhost）。";
 }
 
 /// The text of `msg` in `lang`.

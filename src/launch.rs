@@ -32,7 +32,10 @@ impl MediaMode {
 /// What the lobby hands over when the user joins.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JoinRequest {
+    /// The fragment form: `s/<secret>` for a private room, else a name.
     pub room: String,
+    /// With a typed name: makes the room private (PBKDF2); empty otherwise.
+    pub password: String,
     pub name: String,
     pub media: MediaMode,
 }
@@ -135,4 +138,25 @@ pub fn percent_encode(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// The link to share for a room: the page address with only the query
+/// parameters another person needs (`relay`, `ice`) and the room's fragment
+/// (for a private room, its secret). Personal ones (`name`, `media`) stay out.
+pub fn share_link(href: &str, fragment: &str) -> String {
+    let base = href.split(['?', '#']).next().unwrap_or(href);
+    let query = href
+        .split_once('?')
+        .map(|(_, rest)| rest.split('#').next().unwrap_or(rest))
+        .unwrap_or("");
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| matches!(pair.split('=').next(), Some("relay" | "ice")))
+        .collect();
+    let query = if kept.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", kept.join("&"))
+    };
+    format!("{base}{query}#{}", percent_encode(fragment))
 }

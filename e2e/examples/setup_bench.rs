@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use peerlink_e2e::thirtyfour::prelude::*;
-use peerlink_e2e::{eventually, Harness};
+use peerlink_e2e::{eventually, page, Harness};
 
 const RUNS: usize = 10;
 
@@ -31,7 +31,7 @@ async fn main() {
             harness.room_url(&room, "name=a&media=none"),
             harness.room_url(&room, "name=b&media=none"),
         );
-        let (_ra, _rb) = tokio::join!(a.goto(&url_a), b.goto(&url_b));
+        let (_ra, _rb) = tokio::join!(page::open_room(&a, &url_a), page::open_room(&b, &url_b));
         let (ta, tb) = tokio::join!(
             eventually("tab a chat open", Duration::from_secs(60), || chat_open(&a)),
             eventually("tab b chat open", Duration::from_secs(60), || chat_open(&b)),

@@ -115,12 +115,8 @@ async fn peerlink_run(harness: &Harness, run: usize, path: &str) -> (f64, u64, f
     let sender = harness.browser().await;
     let receiver = harness.browser().await;
     let room = format!("throughput-{run}-{}", std::process::id());
-    let _ = receiver
-        .goto(harness.room_url(&room, "name=recv&media=none"))
-        .await;
-    let _ = sender
-        .goto(harness.room_url(&room, "name=send&media=none"))
-        .await;
+    let _ = page::open_room(&receiver, &harness.room_url(&room, "name=recv&media=none")).await;
+    let _ = page::open_room(&sender, &harness.room_url(&room, "name=send&media=none")).await;
     wait_connected(&sender, 1, "sender connected").await;
     wait_connected(&receiver, 1, "receiver connected").await;
     let input = sender

@@ -204,6 +204,16 @@ pub mod page {
 
     use super::eventually;
 
+    /// Opens a room link and presses *Join* on the pre-join screen it shows.
+    pub async fn open_room(driver: &WebDriver, url: &str) -> WebDriverResult<()> {
+        driver.goto(url).await?;
+        let join = eventually("the pre-join screen", Duration::from_secs(20), || async {
+            driver.find(By::Css("[data-testid=join]")).await.ok()
+        })
+        .await;
+        join.click().await
+    }
+
     /// Runs `js` in the page and returns what it returned (`null` on failure).
     pub async fn script(driver: &WebDriver, js: &str) -> Value {
         match driver.execute(js, Vec::new()).await {
@@ -240,6 +250,31 @@ pub mod page {
             let peers = peers(driver).await;
             (peers.len() == n && peers.iter().all(|(_, state)| state == "connected"))
                 .then(|| peers.into_iter().map(|(id, _)| id).collect())
+        })
+        .await
+    }
+
+    /// `data-verified` of every `peer` element.
+    pub async fn verified(driver: &WebDriver) -> Vec<String> {
+        string_pairs(
+            driver,
+            "return [...document.querySelectorAll('[data-testid=peer]')].map(e => [e.dataset.peerId, e.dataset.verified]);",
+        )
+        .await
+        .into_iter()
+        .map(|(_, verified)| verified)
+        .collect()
+    }
+
+    /// The `href` of the `room-link` element, once shown.
+    pub async fn room_link(driver: &WebDriver) -> String {
+        eventually("the room link", Duration::from_secs(20), || async {
+            let value = script(
+                driver,
+                "const a = document.querySelector('[data-testid=room-link]'); return a && a.href;",
+            )
+            .await;
+            value.as_str().filter(|s| !s.is_empty()).map(str::to_string)
         })
         .await
     }

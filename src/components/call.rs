@@ -8,12 +8,16 @@ use web_sys::MediaStream;
 use super::{ChatPanel, Controls, FilesPanel, PeerTile, Settings, VideoTile};
 use crate::browser::location;
 use crate::errors::Notice;
-use crate::hooks::{use_ice, use_media, use_room, use_transfers, UseMediaReturn, UseRoomReturn};
+use crate::hooks::{
+    use_ice, use_media, use_room, use_room_access, use_transfers, RoomAccess, UseMediaReturn,
+    UseRoomReturn,
+};
 use crate::i18n::{I18n, Msg};
-use crate::launch::{same_origin_relay, JoinRequest, LaunchOptions, MediaMode};
+use crate::launch::{same_origin_relay, share_link, JoinRequest, LaunchOptions, MediaMode};
 use crate::room::RoomOptions;
 use crate::rtc::IceConfig;
 use crate::signaling::RelayState;
+use peerlink_core::RoomRef;
 
 /// The relay's WebSocket URL: `?relay=`, else the page's own origin.
 fn relay_url(options: &LaunchOptions) -> String {
@@ -35,11 +39,26 @@ pub fn CallView(
     let media = use_media(request.media);
     let relay = relay_url(&options);
     let ice = use_ice(options.ice.clone(), &relay);
+    let access = use_room_access(&request.room, &request.password);
     let room = use_room(
         RoomOptions::new(&relay, &request.room, &request.name, IceConfig::host_only()),
         media,
         ice.config,
+        access.access,
     );
+    Effect::new(move |_| {
+        if let Some(notice) = access.error.get() {
+            room.notify(notice);
+        }
+    });
+    // A password room's link carries the derived secret: whoever opens it
+    // joins without the password.
+    let typed_password = !request.password.is_empty();
+    Effect::new(move |_| {
+        if let (true, Some(RoomAccess::Private(secret))) = (typed_password, access.access.get()) {
+            location::set_hash(&RoomRef::Private { secret }.fragment());
+        }
+    });
     Effect::new(move |_| {
         if let Some(err) = ice.error.get() {
             room.notify(Notice::BadIce(err));
@@ -64,7 +83,7 @@ pub fn CallView(
 
     view! {
         <section class="call">
-            <CallHeader room_name=request.room.clone() room=room data_only=data_only/>
+            <CallHeader room_name=request.room.clone() room=room access=access.access data_only=data_only/>
             <div class="layout">
                 <div class="stage">
                     <div class="grid">
@@ -90,8 +109,27 @@ pub fn CallView(
 
 /// The room name, the relay state and the notices above the grid.
 #[component]
-fn CallHeader(room_name: String, room: UseRoomReturn, data_only: bool) -> impl IntoView {
+fn CallHeader(
+    room_name: String,
+    room: UseRoomReturn,
+    access: RwSignal<Option<RoomAccess>>,
+    data_only: bool,
+) -> impl IntoView {
     let i18n = expect_context::<I18n>();
+    let label = match RoomRef::parse(&room_name) {
+        Ok(Some(room_ref)) => room_ref.label(),
+        _ => room_name.clone(),
+    };
+    let private = move || matches!(access.get(), Some(RoomAccess::Private(_)));
+    // A private room's link carries its secret (for a password room, the
+    // derived one, so whoever opens it needs no password).
+    let link = move || {
+        let fragment = match access.get() {
+            Some(RoomAccess::Private(secret)) => RoomRef::Private { secret }.fragment(),
+            _ => room_name.clone(),
+        };
+        share_link(&location::href(), &fragment)
+    };
     let relay_state = move || room.relay.get().as_str();
     let relay_label = move || match room.relay.get() {
         RelayState::Connecting => i18n.t(Msg::RelayConnecting)(),
@@ -100,7 +138,8 @@ fn CallHeader(room_name: String, room: UseRoomReturn, data_only: bool) -> impl I
     };
     view! {
         <header class="call-header">
-            <h2 class="room-name">{room_name}</h2>
+            <h2 class="room-name">{label}</h2>
+            <a class="room-link" data-testid="room-link" href=link>{i18n.t(Msg::RoomLink)}</a>
             <span class="relay" data-testid="relay-state" data-state=relay_state>
                 {i18n.t(Msg::Relay)} ": " {relay_label}
             </span>
@@ -111,6 +150,11 @@ fn CallHeader(room_name: String, room: UseRoomReturn, data_only: bool) -> impl I
             </For>
             <Show when=move || data_only>
                 <p class="info">{i18n.t(Msg::JoinedDataOnly)}</p>
+            </Show>
+            <Show when=move || access.get().is_some()>
+                <p class="info" data-private=move || private().to_string()>
+                    {move || if private() { i18n.t(Msg::PrivateRoomHint)() } else { i18n.t(Msg::PublicRoom)() }}
+                </p>
             </Show>
         </div>
     }

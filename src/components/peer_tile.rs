@@ -32,16 +32,21 @@ pub fn PeerTile(id: PeerId, room: UseRoomReturn) -> impl IntoView {
     let camera: Signal<Option<MediaStream>, LocalStorage> =
         Signal::derive_local(move || peer().and_then(|p| p.camera));
     let screens = move || peer().map(|p| p.screens).unwrap_or_default();
+    let verified = move || peer().is_some_and(|p| p.verified);
     let name = move || {
         peer()
             .map(|p: PeerView| display_name(i18n.0.get(), &p.name, id))
             .unwrap_or_default()
     };
     view! {
-        <article class="tile peer" data-testid="peer" data-peer-id=id.to_string() data-state=state_name>
+        <article class="tile peer" data-testid="peer" data-peer-id=id.to_string() data-state=state_name
+            data-verified=move || verified().to_string()>
             <VideoTile stream=camera muted=false testid="remote-video"/>
             <footer class="tile-label">
                 <span class="name">{name}</span>
+                <Show when=verified>
+                    <span class="badge verified">"✔ " {i18n.t(Msg::PeerVerified)}</span>
+                </Show>
                 <span class=move || format!("state state-{}", state_name())>
                     {move || peer_state_label(i18n.0.get(), state())}
                 </span>
@@ -52,9 +57,34 @@ pub fn PeerTile(id: PeerId, room: UseRoomReturn) -> impl IntoView {
                     <span class="tile-label">{move || format!("{} · {}", name(), i18n.t(Msg::Screen)())}</span>
                 </div>
             </For>
+            <CodeCheck id=id room=room/>
             <SendFileTo id=id/>
             <Diagnostics id=id room=room/>
         </article>
+    }
+}
+
+/// A public room's code to compare by voice, until the person confirms it.
+#[component]
+fn CodeCheck(id: PeerId, room: UseRoomReturn) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let pending = move || {
+        room.peers.with(|list| {
+            list.iter()
+                .find(|p| p.id == id && !p.verified)
+                .and_then(|p| p.code.clone())
+        })
+    };
+    view! {
+        {move || pending().map(|code| view! {
+            <p class="code-check">
+                {i18n.t(Msg::CompareCode)} " "
+                <strong class="sas" data-testid="sas">{code}</strong> " "
+                <button type="button" class="secondary" on:click=move |_| room.codes_match(id)>
+                    {i18n.t(Msg::TheyMatch)}
+                </button>
+            </p>
+        })}
     }
 }
 

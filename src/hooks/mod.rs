@@ -9,6 +9,7 @@ mod use_ice_setting;
 mod use_media;
 mod use_playback;
 mod use_room;
+mod use_room_access;
 mod use_screen_share;
 mod use_stats;
 mod use_transfers;
@@ -22,6 +23,7 @@ pub use use_ice_setting::{
 pub use use_media::{tracks_of, use_media, UseMediaReturn};
 pub use use_playback::use_playback;
 pub use use_room::{use_room, ChatLine, PeerView, TransferHook, TransferInput, UseRoomReturn};
+pub use use_room_access::{use_room_access, RoomAccess, UseRoomAccessReturn};
 pub use use_screen_share::{use_screen_share, UseScreenShareReturn};
 pub use use_stats::use_stats;
 pub use use_transfers::{use_transfers, UseTransfersReturn};

@@ -10,6 +10,7 @@ use peerlink_protocol::{ChannelMessage, PeerId};
 use web_sys::{MediaStream, RtcDataChannel};
 
 use super::use_media::{tracks_of, UseMediaReturn};
+use super::use_room_access::RoomAccess;
 use crate::errors::Notice;
 use crate::room::{Room, RoomEvent, RoomOptions};
 use crate::rtc::{IceConfig, PeerSession};
@@ -79,6 +80,11 @@ impl UseRoomReturn {
 
     pub fn session(&self, id: PeerId) -> Option<Rc<PeerSession>> {
         self.with_room(|room| room.session(id)).flatten()
+    }
+
+    /// The person compared a public room's code with `id`: they match.
+    pub fn codes_match(&self, id: PeerId) {
+        self.with_room(|room| room.codes_match(id));
     }
 
     pub fn notify(&self, notice: Notice) {
@@ -233,6 +239,7 @@ pub fn use_room(
     options: RoomOptions,
     media: UseMediaReturn,
     ice: RwSignal<Option<IceConfig>>,
+    access: RwSignal<Option<RoomAccess>>,
 ) -> UseRoomReturn {
     let state = UseRoomReturn {
         me: RwSignal::new(None),
@@ -246,6 +253,7 @@ pub fn use_room(
     let joined = StoredValue::new(false);
     Effect::new(move |_| {
         let Some(ice) = ice.get() else { return };
+        let Some(access) = access.get() else { return };
         if !media.settled.get() || joined.get_value() {
             return;
         }
@@ -260,8 +268,13 @@ pub fn use_room(
                     .collect()
             })
             .unwrap_or_default();
+        let secret = match access {
+            RoomAccess::Public => None,
+            RoomAccess::Private(secret) => Some(secret),
+        };
         let options = RoomOptions {
             ice,
+            secret,
             ..options.clone()
         };
         match Room::join(options, tracks, move |event| on_room_event(state, event)) {

@@ -1,6 +1,6 @@
-//! The whole app in the page: joined from a link (no clicks), it connects to
-//! a second participant (a plain `Room` in the same page) and shows their
-//! chat as text, never as HTML.
+//! The whole app in the page: opened from a link it shows the pre-join
+//! screen filled in; after *Join* it connects to a second participant (a
+//! plain `Room` in the same page) and shows their chat as text, never as HTML.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -12,7 +12,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::signaling::{relay_url, unique_room};
-use crate::support::{fresh_root, query, query_all, wait_until};
+use crate::support::{fresh_root, press_join, query, query_all, wait_until};
 
 #[wasm_bindgen_test]
 async fn a_joined_app_shows_a_hostile_chat_message_as_literal_text() {
@@ -32,6 +32,24 @@ async fn a_joined_app_shows_a_hostile_chat_message_as_literal_text() {
 
     let root = fresh_root();
     let handle = leptos::mount::mount_to(root.clone(), peerlink::App);
+    wait_until("the pre-join screen", 5_000, || {
+        query(&root, "[data-testid=room-input]").is_some()
+    })
+    .await;
+    let field = |selector: &str| {
+        query(&root, selector)
+            .map(|e| wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlInputElement>(e).value())
+    };
+    assert_eq!(
+        field("[data-testid=room-input]").as_deref(),
+        Some(room.as_str())
+    );
+    assert_eq!(field("[data-testid=name-input]").as_deref(), Some("viewer"));
+    assert!(
+        query(&root, "[data-testid=peer]").is_none(),
+        "nothing joins before the click"
+    );
+    press_join(&root).await;
     let events = Rc::new(RefCell::new(Vec::new()));
     let sink = events.clone();
     let mallory = Room::join(
@@ -113,6 +131,7 @@ async fn copy_link_says_copied_only_when_the_clipboard_took_it() {
         .expect("launch URL");
     let root = fresh_root();
     let handle = leptos::mount::mount_to(root.clone(), peerlink::App);
+    press_join(&root).await;
     wait_until("the control bar", 5_000, || {
         control_button(&root, &["Copy link", "复制链接"]).is_some()
     })

@@ -143,3 +143,19 @@ fn device_kinds_name_their_track_kind() {
     assert_eq!(request.audio_device.as_deref(), Some("mic-1"));
     assert_eq!(request.video_device, None);
 }
+
+#[wasm_bindgen_test]
+fn the_share_link_keeps_relay_and_ice_and_drops_personal_settings() {
+    use peerlink::launch::share_link;
+    assert_eq!(
+        share_link(
+            "http://h:1/app/?relay=ws%3A%2F%2Fr&name=al&ice=%5B%5D&media=none#old",
+            "s/abc"
+        ),
+        "http://h:1/app/?relay=ws%3A%2F%2Fr&ice=%5B%5D#s%2Fabc"
+    );
+    assert_eq!(
+        share_link("https://h/#x", "team room"),
+        "https://h/#team%20room"
+    );
+}

@@ -76,3 +76,16 @@ pub fn publish_raw(socket: &web_sys::WebSocket, topic: &str, data: &str) {
     let frame = format!(r#"{{"type":"publish","topic":"{topic}","data":{data}}}"#);
     socket.send_with_str(&frame).expect("raw publish");
 }
+
+/// Presses *Join* on the pre-join screen that a link opens.
+pub async fn press_join(root: &web_sys::Element) {
+    use wasm_bindgen::JsCast;
+    wait_until("the pre-join screen", 5_000, || {
+        query(root, "[data-testid=join]").is_some()
+    })
+    .await;
+    query(root, "[data-testid=join]")
+        .expect("join button")
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+}

@@ -39,8 +39,12 @@ async fn two_browsers_see_each_other_and_chat_both_ways() {
     let alice_url = harness.room_url("duo", "name=alice");
     let bob_url = harness.room_url("duo", "name=bob");
     with_browsers(&harness, 2, |b| async move {
-        b[0].goto(&alice_url).await.expect("alice opens the link");
-        b[1].goto(&bob_url).await.expect("bob opens the link");
+        page::open_room(&b[0], &alice_url)
+            .await
+            .expect("alice opens the link");
+        page::open_room(&b[1], &bob_url)
+            .await
+            .expect("bob opens the link");
         let seen_by_alice = wait_connected(&b[0], 1, "alice sees bob connected").await;
         let seen_by_bob = wait_connected(&b[1], 1, "bob sees alice connected").await;
         wait_videos_playing(&b[0], "bob's video plays at alice").await;
@@ -86,7 +90,7 @@ async fn three_browsers_form_a_mesh_and_a_leaver_disappears() {
         .collect();
     with_browsers(&harness, 3, |b| async move {
         for (browser, url) in b.iter().zip(&urls) {
-            browser.goto(url).await.expect("opens the link");
+            page::open_room(browser, url).await.expect("opens the link");
         }
         for (i, browser) in b.iter().enumerate() {
             wait_connected(browser, 2, &format!("browser {i} sees two connected peers")).await;
@@ -125,8 +129,8 @@ async fn a_data_only_browser_still_chats() {
     let viewer = harness.room_url("quiet", "name=viewer&media=none");
     let caller = harness.room_url("quiet", "name=caller");
     with_browsers(&harness, 2, |b| async move {
-        b[0].goto(&viewer).await.expect("opens");
-        b[1].goto(&caller).await.expect("opens");
+        page::open_room(&b[0], &viewer).await.expect("opens");
+        page::open_room(&b[1], &caller).await.expect("opens");
         wait_connected(&b[0], 1, "the data-only browser connects").await;
         wait_connected(&b[1], 1, "the caller connects").await;
         wait_videos_playing(&b[0], "the caller's video still reaches the data-only browser").await;
@@ -179,8 +183,8 @@ async fn forged_signaling_leaves_a_connected_pair_connected() {
     let a_url = harness.room_url("target", "name=alice");
     let b_url = harness.room_url("target", "name=bob");
     with_browsers(&harness, 2, |b| async move {
-        b[0].goto(&a_url).await.expect("opens");
-        b[1].goto(&b_url).await.expect("opens");
+        page::open_room(&b[0], &a_url).await.expect("opens");
+        page::open_room(&b[1], &b_url).await.expect("opens");
         let bob = PeerId::parse(&wait_connected(&b[0], 1, "alice sees bob").await[0]).expect("bob's id");
         let alice = PeerId::parse(&wait_connected(&b[1], 1, "bob sees alice").await[0]).expect("alice's id");
         // Past the 1.5 s in which the relay is still heard after the control
@@ -236,8 +240,8 @@ async fn a_denied_camera_gets_a_clear_error_and_the_call_goes_on_data_only() {
     let denied = harness.browser_denying_media().await;
     let other = harness.browser().await;
     let outcome = async {
-        denied.goto(harness.room_url("refused", "name=shy")).await?;
-        other.goto(harness.room_url("refused", "name=open")).await?;
+        page::open_room(&denied, &harness.room_url("refused", "name=shy")).await?;
+        page::open_room(&other, &harness.room_url("refused", "name=open")).await?;
         let error = eventually(
             "a clear error about the permission",
             Duration::from_secs(20),

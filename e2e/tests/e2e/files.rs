@@ -88,12 +88,16 @@ async fn a_64_mib_file_arrives_verified_with_the_right_hash() {
     let sender = harness.browser().await;
     let receiver = harness.browser().await;
     let outcome = async {
-        sender
-            .goto(harness.room_url("files", "name=sender&media=none"))
-            .await?;
-        receiver
-            .goto(harness.room_url("files", "name=receiver&media=none"))
-            .await?;
+        page::open_room(
+            &sender,
+            &harness.room_url("files", "name=sender&media=none"),
+        )
+        .await?;
+        page::open_room(
+            &receiver,
+            &harness.room_url("files", "name=receiver&media=none"),
+        )
+        .await?;
         wait_connected(&sender, 1, "sender connected").await;
         wait_connected(&receiver, 1, "receiver connected").await;
         pick(&sender, &path).await;
@@ -152,12 +156,16 @@ async fn closing_the_senders_browser_mid_transfer_leaves_a_resumable_failure() {
     let sender = harness.browser().await;
     let receiver = harness.browser().await;
     let outcome = async {
-        sender
-            .goto(harness.room_url("vanish", "name=sender&media=none"))
-            .await?;
-        receiver
-            .goto(harness.room_url("vanish", "name=receiver&media=none"))
-            .await?;
+        page::open_room(
+            &sender,
+            &harness.room_url("vanish", "name=sender&media=none"),
+        )
+        .await?;
+        page::open_room(
+            &receiver,
+            &harness.room_url("vanish", "name=receiver&media=none"),
+        )
+        .await?;
         wait_connected(&sender, 1, "sender connected").await;
         wait_connected(&receiver, 1, "receiver connected").await;
         pick(&sender, &path).await;
@@ -210,9 +218,11 @@ async fn a_file_sent_from_a_peers_tile_goes_to_that_peer_only() {
     ];
     let outcome = async {
         for (browser, name) in browsers.iter().zip(["al", "bo", "cy"]) {
-            browser
-                .goto(harness.room_url("one-to-one", &format!("name={name}&media=none")))
-                .await?;
+            page::open_room(
+                browser,
+                &harness.room_url("one-to-one", &format!("name={name}&media=none")),
+            )
+            .await?;
         }
         for browser in &browsers {
             wait_connected(browser, 2, "a mesh of three").await;

@@ -4,3 +4,4 @@
 mod call;
 mod files;
 mod lobby;
+mod trust;

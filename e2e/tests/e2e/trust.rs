@@ -1,0 +1,118 @@
+//! Private rooms end to end: a *New room* link joins a second browser, both
+//! sides verify each other by key confirmation, and everything the relay
+//! carried for the room was sealed: no SDP, candidate, name or room in clear.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use peerlink_core::{RoomKeys, RoomRef};
+use peerlink_e2e::page::{self, wait_connected};
+use peerlink_e2e::thirtyfour::prelude::*;
+use peerlink_e2e::{eventually, Harness};
+use tokio_tungstenite::tungstenite::Message;
+
+/// The secret of a private room link (`…#s%2F<base64url>`).
+fn secret_of(link: &str) -> Vec<u8> {
+    let fragment = link.split_once('#').map(|(_, f)| f).expect("a fragment");
+    let fragment = fragment.replace("%2F", "/");
+    match RoomRef::parse(&fragment) {
+        Ok(Some(RoomRef::Private { secret })) => secret,
+        other => panic!("not a private room link: {link} ({other:?})"),
+    }
+}
+
+/// Subscribes to `topic` like any relay client and keeps every frame the
+/// relay fans out: the relay's own view of the room.
+async fn listen(relay: std::net::SocketAddr, topic: String) -> Arc<Mutex<Vec<String>>> {
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{relay}/ws"))
+        .await
+        .expect("the listener connects");
+    let subscribe = format!(r#"{{"type":"subscribe","topics":["{topic}"]}}"#);
+    ws.send(Message::Text(subscribe.into()))
+        .await
+        .expect("subscribes");
+    let frames = Arc::new(Mutex::new(Vec::new()));
+    let sink = frames.clone();
+    tokio::spawn(async move {
+        while let Some(Ok(message)) = ws.next().await {
+            if let Message::Text(text) = message {
+                if let Ok(mut frames) = sink.lock() {
+                    frames.push(text.to_string());
+                }
+            }
+        }
+    });
+    frames
+}
+
+#[tokio::test]
+async fn a_new_private_room_verifies_both_sides_and_the_relay_sees_only_sealed_frames() {
+    let harness = Harness::start().await;
+    let alice = harness.browser().await;
+    let bob = harness.browser().await;
+    let relay = harness.relay_addr;
+    let start = harness.room_url("", "name=alicewonder&media=none");
+    let outcome = async {
+        alice.goto(&start).await?;
+        alice
+            .find(By::Css("[data-testid=new-room]"))
+            .await?
+            .click()
+            .await?;
+        alice
+            .find(By::Css("[data-testid=join]"))
+            .await?
+            .click()
+            .await?;
+        let link = page::room_link(&alice).await;
+        assert!(
+            !link.contains("alicewonder"),
+            "the link carries no personal name: {link}"
+        );
+        let keys = RoomKeys::new(&secret_of(&link));
+        let frames = listen(relay, keys.topic()).await;
+
+        page::open_room(&bob, &link).await?;
+        wait_connected(&alice, 1, "alice sees bob connected").await;
+        wait_connected(&bob, 1, "bob sees alice connected").await;
+        for (who, browser) in [("alice", &alice), ("bob", &bob)] {
+            eventually(
+                &format!("{who} shows the other verified"),
+                Duration::from_secs(20),
+                || async { (page::verified(browser).await == ["true"]).then_some(()) },
+            )
+            .await;
+        }
+        // Let hellos repeat once more through the relay, then read its view.
+        tokio::time::sleep(Duration::from_secs(6)).await;
+        let frames = frames.lock().map(|f| f.clone()).unwrap_or_default();
+        assert!(
+            frames.len() >= 4,
+            "the relay carried the signaling: {} frames",
+            frames.len()
+        );
+        for frame in &frames {
+            assert!(
+                frame.contains("\"sealed\""),
+                "every envelope is sealed: {frame}"
+            );
+            for secret in [
+                "v=0",
+                "a=fingerprint",
+                "candidate",
+                "alicewonder",
+                "hello",
+                "offer",
+            ] {
+                assert!(!frame.contains(secret), "{secret:?} in clear: {frame}");
+            }
+        }
+        println!("relay saw {} frames for the room, all sealed", frames.len());
+        WebDriverResult::Ok(())
+    }
+    .await;
+    let _ = alice.quit().await;
+    let _ = bob.quit().await;
+    outcome.expect("browser steps");
+}
