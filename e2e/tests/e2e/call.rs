@@ -145,12 +145,11 @@ async fn a_data_only_browser_still_chats() {
     .await;
 }
 
-/// Publishes frames into `room`'s topic from outside any browser.
-async fn forge(relay: std::net::SocketAddr, room: &str, frames: Vec<String>) {
+/// Publishes frames into `topic` from outside any browser.
+pub async fn forge(relay: std::net::SocketAddr, topic: &str, frames: Vec<String>) {
     let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{relay}/ws"))
         .await
         .expect("forger connects");
-    let topic = topic_for_room(room);
     // The relay only takes publishes into topics the socket subscribed to.
     let subscribe = format!(r#"{{"type":"subscribe","topics":["{topic}"]}}"#);
     ws.send(Message::Text(subscribe.into()))
@@ -176,6 +175,63 @@ fn envelope(from: PeerId, to: Option<PeerId>, seq: u64, signal: Signal) -> Strin
     .encode()
 }
 
+/// What a hostile relay or client sends: byes and an offer in the pair's
+/// names, junk of every kind, and hundreds of fake hellos.
+pub fn forgeries(alice: PeerId, bob: PeerId) -> Vec<String> {
+    let mut frames = Vec::new();
+    // A bye in each one's name, with sequence numbers far ahead.
+    frames.push(envelope(alice, None, 1_000_000, Signal::Bye));
+    frames.push(envelope(bob, None, 1_000_000, Signal::Bye));
+    // An offer and candidates in alice's name, sent to bob.
+    let sdp = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:evil\r\na=ice-pwd:evilevilevilevilevilevil\r\na=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF\r\na=setup:actpass\r\na=mid:0\r\na=sctp-port:5000\r\n";
+    frames.push(envelope(
+        alice,
+        Some(bob),
+        1_000_001,
+        Signal::Description(DescriptionBody {
+            kind: SdpKind::Offer,
+            sdp: sdp.into(),
+        }),
+    ));
+    frames.push(envelope(
+        alice,
+        Some(bob),
+        1_000_002,
+        Signal::Candidate(CandidateBody {
+            candidate: Some("candidate:1 1 udp 2122260223 10.255.255.1 9 typ host".into()),
+            sdp_mid: Some("0".into()),
+            sdp_m_line_index: Some(0),
+            username_fragment: Some("evil".into()),
+        }),
+    ));
+    // Junk of every kind.
+    for junk in [
+        "\"junk\"",
+        "{}",
+        "[1,2,3]",
+        r#"{"v":1,"from":"zz","seq":1,"kind":"bye"}"#,
+        r#"{"v":9,"from":"00000000000000000000000000000001","seq":1,"kind":"bye","body":{}}"#,
+    ] {
+        frames.push(junk.to_string());
+    }
+    // Hundreds of fake hellos from ids nobody owns.
+    for i in 0..300u32 {
+        let mut bytes = [0u8; 16];
+        bytes[..4].copy_from_slice(&i.to_be_bytes());
+        bytes[15] = 0x5a;
+        frames.push(envelope(
+            PeerId::from_bytes(bytes),
+            None,
+            1,
+            Signal::Hello(HelloBody {
+                name: format!("fake{i}"),
+                caps: vec![],
+            }),
+        ));
+    }
+    frames
+}
+
 #[tokio::test]
 async fn forged_signaling_leaves_a_connected_pair_connected() {
     let harness = Harness::start().await;
@@ -185,45 +241,30 @@ async fn forged_signaling_leaves_a_connected_pair_connected() {
     with_browsers(&harness, 2, |b| async move {
         page::open_room(&b[0], &a_url).await.expect("opens");
         page::open_room(&b[1], &b_url).await.expect("opens");
-        let bob = PeerId::parse(&wait_connected(&b[0], 1, "alice sees bob").await[0]).expect("bob's id");
-        let alice = PeerId::parse(&wait_connected(&b[1], 1, "bob sees alice").await[0]).expect("alice's id");
+        let bob =
+            PeerId::parse(&wait_connected(&b[0], 1, "alice sees bob").await[0]).expect("bob's id");
+        let alice = PeerId::parse(&wait_connected(&b[1], 1, "bob sees alice").await[0])
+            .expect("alice's id");
         // Past the 1.5 s in which the relay is still heard after the control
         // channel opens (IN_BAND_GRACE_MS): from here on the pair is settled.
         tokio::time::sleep(Duration::from_secs(2)).await;
 
-        let mut frames = Vec::new();
-        // A bye in each one's name, with sequence numbers far ahead.
-        frames.push(envelope(alice, None, 1_000_000, Signal::Bye));
-        frames.push(envelope(bob, None, 1_000_000, Signal::Bye));
-        // An offer and candidates in alice's name, sent to bob.
-        let sdp = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:evil\r\na=ice-pwd:evilevilevilevilevilevil\r\na=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF\r\na=setup:actpass\r\na=mid:0\r\na=sctp-port:5000\r\n";
-        frames.push(envelope(alice, Some(bob), 1_000_001, Signal::Description(DescriptionBody { kind: SdpKind::Offer, sdp: sdp.into() })));
-        frames.push(envelope(alice, Some(bob), 1_000_002, Signal::Candidate(CandidateBody {
-            candidate: Some("candidate:1 1 udp 2122260223 10.255.255.1 9 typ host".into()),
-            sdp_mid: Some("0".into()),
-            sdp_m_line_index: Some(0),
-            username_fragment: Some("evil".into()),
-        })));
-        // Junk of every kind.
-        for junk in ["\"junk\"", "{}", "[1,2,3]", r#"{"v":1,"from":"zz","seq":1,"kind":"bye"}"#, r#"{"v":9,"from":"00000000000000000000000000000001","seq":1,"kind":"bye","body":{}}"#] {
-            frames.push(junk.to_string());
-        }
-        // Hundreds of fake hellos from ids nobody owns.
-        for i in 0..300u32 {
-            let mut bytes = [0u8; 16];
-            bytes[..4].copy_from_slice(&i.to_be_bytes());
-            bytes[15] = 0x5a;
-            frames.push(envelope(PeerId::from_bytes(bytes), None, 1, Signal::Hello(HelloBody { name: format!("fake{i}"), caps: vec![] })));
-        }
-        forge(relay, "target", frames).await;
+        forge(relay, &topic_for_room("target"), forgeries(alice, bob)).await;
 
         // Give the forgeries time to do harm, then check nothing happened.
         tokio::time::sleep(Duration::from_secs(3)).await;
         for (browser, other) in [(&b[0], bob), (&b[1], alice)] {
             let peers = page::peers(browser).await;
-            let real = peers.iter().find(|(id, _)| id == &other.to_string()).expect("the real peer is still shown");
+            let real = peers
+                .iter()
+                .find(|(id, _)| id == &other.to_string())
+                .expect("the real peer is still shown");
             assert_eq!(real.1, "connected", "the real peer is still connected");
-            assert!(peers.len() <= 16, "fake hellos are capped: {} tiles", peers.len());
+            assert!(
+                peers.len() <= 16,
+                "fake hellos are capped: {} tiles",
+                peers.len()
+            );
         }
         page::send_chat(&b[0], "still here?").await.expect("types");
         page::wait_chat(&b[1], "still here?", "chat after the forgeries").await;

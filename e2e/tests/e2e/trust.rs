@@ -10,6 +10,9 @@ use peerlink_core::{RoomKeys, RoomRef};
 use peerlink_e2e::page::{self, wait_connected};
 use peerlink_e2e::thirtyfour::prelude::*;
 use peerlink_e2e::{eventually, Harness};
+use peerlink_protocol::PeerId;
+
+use crate::call::{forge, forgeries};
 use tokio_tungstenite::tungstenite::Message;
 
 /// The secret of a private room link (`…#s%2F<base64url>`).
@@ -109,6 +112,74 @@ async fn a_new_private_room_verifies_both_sides_and_the_relay_sees_only_sealed_f
             }
         }
         println!("relay saw {} frames for the room, all sealed", frames.len());
+        WebDriverResult::Ok(())
+    }
+    .await;
+    let _ = alice.quit().await;
+    let _ = bob.quit().await;
+    outcome.expect("browser steps");
+}
+
+/// Opens a new private room in `alice`, joins `bob` through its room link
+/// and waits until both are connected and verified; returns the link.
+async fn private_pair(
+    harness: &Harness,
+    alice: &WebDriver,
+    bob: &WebDriver,
+) -> WebDriverResult<String> {
+    alice
+        .goto(&harness.room_url("", "name=alice&media=none"))
+        .await?;
+    alice
+        .find(By::Css("[data-testid=new-room]"))
+        .await?
+        .click()
+        .await?;
+    alice
+        .find(By::Css("[data-testid=join]"))
+        .await?
+        .click()
+        .await?;
+    let link = page::room_link(alice).await;
+    page::open_room(bob, &link).await?;
+    for (who, browser) in [("alice", alice), ("bob", bob)] {
+        wait_connected(browser, 1, &format!("{who} connected")).await;
+        eventually(
+            &format!("{who} verified"),
+            Duration::from_secs(20),
+            || async { (page::verified(browser).await == ["true"]).then_some(()) },
+        )
+        .await;
+    }
+    Ok(link)
+}
+
+#[tokio::test]
+async fn forged_signaling_in_a_private_room_changes_nothing() {
+    let harness = Harness::start().await;
+    let alice = harness.browser().await;
+    let bob = harness.browser().await;
+    let relay = harness.relay_addr;
+    let outcome = async {
+        let link = private_pair(&harness, &alice, &bob).await?;
+        let ids = |peers: Vec<(String, String)>| peers.into_iter().map(|(id, _)| id).collect::<Vec<_>>();
+        let bob_id = ids(page::peers(&alice).await).remove(0);
+        let alice_id = ids(page::peers(&bob).await).remove(0);
+        // The forger even knows the link (so the topic), but not how to seal
+        // as alice or bob: everything it sends is open or garbage.
+        let topic = RoomKeys::new(&secret_of(&link)).topic();
+        let (a, b) = (PeerId::parse(&alice_id).expect("id"), PeerId::parse(&bob_id).expect("id"));
+        let mut frames = forgeries(a, b);
+        frames.push(format!(r#"{{"v":1,"from":"{alice_id}","to":null,"seq":9999999,"sealed":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}}"#));
+        forge(relay, &topic, frames).await;
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        for (browser, other) in [(&alice, &bob_id), (&bob, &alice_id)] {
+            let peers = page::peers(browser).await;
+            assert_eq!(peers, vec![(other.clone(), "connected".to_string())], "only the real peer, connected");
+            assert_eq!(page::verified(browser).await, ["true"]);
+        }
+        page::send_chat(&alice, "still sealed?").await?;
+        page::wait_chat(&bob, "still sealed?", "chat after the forgeries").await;
         WebDriverResult::Ok(())
     }
     .await;
