@@ -5,6 +5,7 @@
 //! clock; `src/rtc`, `src/signaling` and `src/room` carry its actions out.
 
 mod backoff;
+mod chat;
 mod diagnosis;
 mod ice_restart;
 mod negotiation;
@@ -22,6 +23,7 @@ pub mod transfer;
 mod trust;
 
 pub use backoff::Backoff;
+pub use chat::{ChatFilter, CHAT_WINDOW};
 pub use diagnosis::{diagnose, CandidateCounts, ConnectFacts, ConnectFailure};
 pub use ice_restart::{IceRestart, DISCONNECTED_GRACE};
 pub use negotiation::{

@@ -50,7 +50,7 @@ pub fn ChatPanel(room: UseRoomReturn) -> impl IntoView {
             </button>
             <div class="chat-body" class:hidden=move || !open.get()>
                 <ol class="messages" node_ref=list>
-                    <For each=move || room.chat.get() key=|line| line.id.clone() let:line>
+                    <For each=move || room.chat.get() key=|line| line.seq let:line>
                         <li data-testid="chat-message" class:mine=line.from.is_none()
                             data-from=line.from.map(|id| id.to_string()).unwrap_or_else(me)>
                             <span class="author">

@@ -37,6 +37,9 @@ pub struct PeerView {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatLine {
+    /// Our own order of arrival: the key the transcript renders by (a peer
+    /// chooses `id`, so it cannot be trusted to be unique).
+    pub seq: u64,
     pub id: String,
     /// `None` for our own messages.
     pub from: Option<PeerId>,
@@ -104,6 +107,7 @@ impl UseRoomReturn {
         match self.with_room(|room| room.send_chat(text)) {
             Some(Ok(message)) => {
                 let line = ChatLine {
+                    seq: 0,
                     id: message.id,
                     from: None,
                     name: String::new(),
@@ -139,8 +143,9 @@ impl UseRoomReturn {
     }
 }
 
-fn push_chat(chat: RwSignal<Vec<ChatLine>>, line: ChatLine) {
+fn push_chat(chat: RwSignal<Vec<ChatLine>>, mut line: ChatLine) {
     chat.update(|lines| {
+        line.seq = lines.last().map_or(0, |last| last.seq + 1);
         lines.push(line);
         if lines.len() > CHAT_HISTORY {
             let excess = lines.len() - CHAT_HISTORY;
@@ -206,6 +211,7 @@ fn on_room_event(state: UseRoomReturn, event: RoomEvent) {
             push_chat(
                 state.chat,
                 ChatLine {
+                    seq: 0,
                     id: message.id,
                     from: Some(from),
                     name,

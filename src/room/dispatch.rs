@@ -56,7 +56,10 @@ pub(super) fn on_peer_event(inner: &Rc<Inner>, id: PeerId, event: PeerEvent) {
         }
         PeerEvent::Message(ChannelKind::Control, message) => on_control(inner, id, message),
         PeerEvent::Message(ChannelKind::Chat, ChannelMessage::Chat(message)) => {
-            emit(inner, RoomEvent::Chat { from: id, message })
+            // A repeated id is shown once, whatever the peer does.
+            if inner.chat_filter.borrow_mut().first_time(id, &message.id) {
+                emit(inner, RoomEvent::Chat { from: id, message })
+            }
         }
         PeerEvent::Message(kind, _) => emit(
             inner,

@@ -13,7 +13,9 @@ use std::rc::{Rc, Weak};
 use std::time::Duration;
 
 use gloo_events::EventListener;
-use peerlink_core::{ConnectFailure, ConnectionState, RoomConfig, RoomKeys, RoomRules, TrustMode};
+use peerlink_core::{
+    ChatFilter, ConnectFailure, ConnectionState, RoomConfig, RoomKeys, RoomRules, TrustMode,
+};
 use peerlink_protocol::{ChannelMessage, ChatMessage, PeerId};
 use web_sys::{MediaStream, MediaStreamTrack, RtcDataChannel};
 
@@ -112,6 +114,7 @@ struct Inner {
     me: PeerId,
     presence: RefCell<Option<Presence>>,
     rules: RefCell<RoomRules>,
+    chat_filter: RefCell<ChatFilter>,
     sessions: RefCell<HashMap<PeerId, Rc<PeerSession>>>,
     local_tracks: RefCell<Vec<(MediaStreamTrack, MediaStream)>>,
     on_event: Box<dyn Fn(RoomEvent)>,
@@ -157,6 +160,7 @@ impl Room {
                 .unwrap_or_else(|| PeerId::from_bytes(random_bytes::<16>()));
             Inner {
                 rules: RefCell::new(RoomRules::new(me, options.rules.clone(), mode)),
+                chat_filter: RefCell::new(ChatFilter::default()),
                 options,
                 me,
                 presence: RefCell::new(presence),

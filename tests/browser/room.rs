@@ -148,3 +148,37 @@ async fn a_leaving_peer_is_gone_at_once_and_a_forged_bye_is_ignored() {
     assert!(alice.count(|e| matches!(e, RoomEvent::PeerLeft(id) if *id == c)) == 1);
     raw.close().ok();
 }
+
+#[wasm_bindgen_test]
+async fn a_chat_id_repeated_by_a_peer_is_shown_once() {
+    let name = unique_room("chat-dup");
+    let alice = join(&name, "alice", |_| {});
+    let bob = join(&name, "bob", |_| {});
+    let (a, b) = (alice.room.me(), bob.room.me());
+    let chat_open = |joined: &Joined, peer: PeerId| {
+        joined
+            .room
+            .session(peer)
+            .is_some_and(|s| s.is_channel_open(peerlink::rtc::ChannelKind::Chat))
+    };
+    wait_until("chat channels open", 20_000, || {
+        chat_open(&alice, b) && chat_open(&bob, a)
+    })
+    .await;
+    let session = alice.room.session(b).expect("alice's session with bob");
+    for text in ["first", "second with the same id"] {
+        let message = peerlink_protocol::ChannelMessage::Chat(peerlink_protocol::ChatMessage {
+            id: "same".into(),
+            text: text.into(),
+            ts: 1.0,
+        });
+        session
+            .send(peerlink::rtc::ChannelKind::Chat, &message)
+            .expect("sends");
+    }
+    alice.room.send_chat("a fresh one").expect("sends");
+    let chats = || bob.count(|e| matches!(e, RoomEvent::Chat { .. }));
+    wait_until("bob gets the fresh message", 5_000, || chats() >= 2).await;
+    sleep(300).await;
+    assert_eq!(chats(), 2, "the repeated id is dropped");
+}
