@@ -199,3 +199,52 @@ async fn a_public_room_shows_both_sides_the_same_code() {
     alice.room.codes_match(b);
     assert!(alice.verified(b));
 }
+
+/// Runs a public room's code exchange between two sides' real fingerprints
+/// (the messages are passed in memory); returns both codes.
+fn codes(a: &Side, b: &Side, nonces: (u8, u8)) -> (Option<String>, Option<String>) {
+    let start = |side: &Side, me: u8, peer: u8, nonce: u8| {
+        let mut trust = PeerTrust::new(TrustMode::Public, id(me), id(peer), [nonce; 32]);
+        let (local, remote) = side.session().fingerprints();
+        trust.control_open(Instant::from_millis(0));
+        trust.dtls_up(local, remote, Instant::from_millis(0));
+        trust
+    };
+    let (mut ta, mut tb) = (start(a, 1, 2, nonces.0), start(b, 2, 1, nonces.1));
+    let (mut ca, mut cb) = (None, None);
+    for _ in 0..4 {
+        while let Some(action) = ta.poll_action() {
+            match action {
+                TrustAction::Send(m) => tb.receive(m),
+                TrustAction::Code(code) => ca = Some(code),
+                _ => {}
+            }
+        }
+        while let Some(action) = tb.poll_action() {
+            match action {
+                TrustAction::Send(m) => ta.receive(m),
+                TrustAction::Code(code) => cb = Some(code),
+                _ => {}
+            }
+        }
+    }
+    (ca, cb)
+}
+
+#[wasm_bindgen_test]
+async fn public_room_codes_match_directly_and_differ_through_a_bridge() {
+    let direct = connected_pair().await;
+    let (a, b) = codes(&direct.a, &direct.b, (1, 2));
+    assert!(a.is_some(), "a code once DTLS is up");
+    assert_eq!(a, b, "both ends of a direct link see the same code");
+
+    let left = connected_pair().await;
+    let right = connected_pair().await;
+    let (alice_code, _) = codes(&left.a, &left.b, (1, 3));
+    let (_, bob_code) = codes(&right.a, &right.b, (4, 2));
+    assert!(alice_code.is_some() && bob_code.is_some());
+    assert_ne!(
+        alice_code, bob_code,
+        "a man in the middle cannot make the codes match"
+    );
+}
