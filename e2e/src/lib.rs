@@ -38,6 +38,20 @@ async fn wait_for_port(port: u16, what: &str) {
     panic!("{what} did not start listening on port {port}");
 }
 
+/// Starts the relay serving `dist/` on `listen`; returns where it listens
+/// and the switch that stops it (gracefully: a close frame to everyone).
+async fn spawn_relay(listen: SocketAddr) -> (SocketAddr, oneshot::Sender<()>) {
+    let mut config = Config::with_listen(listen);
+    config.serve = Some(dist_dir());
+    let relay = Relay::bind(config).await.expect("the relay binds");
+    let addr = relay.local_addr().expect("the relay's address");
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(relay.serve_until(async {
+        let _ = stopped.await;
+    }));
+    (addr, stop)
+}
+
 /// The relay (serving the app) and a chromedriver; both stop when dropped.
 pub struct Harness {
     pub relay_addr: SocketAddr,
@@ -54,14 +68,8 @@ impl Harness {
             "{} has no index.html: run `trunk build --release --offline` first (make test does)",
             dist.display()
         );
-        let mut config = Config::with_listen("127.0.0.1:0".parse().expect("an address"));
-        config.serve = Some(dist);
-        let relay = Relay::bind(config).await.expect("the relay binds");
-        let relay_addr = relay.local_addr().expect("the relay's address");
-        let (relay_stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(relay.serve_until(async {
-            let _ = stopped.await;
-        }));
+        let (relay_addr, relay_stop) =
+            spawn_relay("127.0.0.1:0".parse().expect("an address")).await;
 
         let port = free_port();
         let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
@@ -86,6 +94,17 @@ impl Harness {
             driver_url: format!("http://127.0.0.1:{port}"),
             _driver: driver,
         }
+    }
+
+    /// Stops the relay, waits `down`, and starts a new one on the same port,
+    /// as a routine restart in production would.
+    pub async fn restart_relay(&mut self, down: Duration) {
+        if let Some(stop) = self.relay_stop.take() {
+            let _ = stop.send(());
+        }
+        tokio::time::sleep(down).await;
+        let (_, stop) = spawn_relay(self.relay_addr).await;
+        self.relay_stop = Some(stop);
     }
 
     /// The app's URL for `room` with extra query parameters (`name=alice&media=none`).

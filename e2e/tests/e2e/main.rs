@@ -4,4 +4,5 @@
 mod call;
 mod files;
 mod lobby;
+mod rejoin;
 mod trust;
