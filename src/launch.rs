@@ -36,6 +36,9 @@ pub struct JoinRequest {
     pub room: String,
     /// With a typed name: makes the room private (PBKDF2); empty otherwise.
     pub password: String,
+    /// Devices picked on the pre-join screen (`None`: the browser's default).
+    pub camera: Option<String>,
+    pub microphone: Option<String>,
     pub name: String,
     pub media: MediaMode,
 }

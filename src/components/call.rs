@@ -9,7 +9,7 @@ use super::{ChatPanel, Controls, FilesPanel, PeerTile, Settings, VideoTile};
 use crate::browser::location;
 use crate::errors::Notice;
 use crate::hooks::{
-    use_ice, use_media, use_room, use_room_access, use_transfers, RoomAccess, UseMediaReturn,
+    use_ice, use_media_with, use_room, use_room_access, use_transfers, RoomAccess, UseMediaReturn,
     UseRoomReturn,
 };
 use crate::i18n::{I18n, Msg};
@@ -36,7 +36,11 @@ pub fn CallView(
     on_leave: Callback<()>,
 ) -> impl IntoView {
     let i18n = expect_context::<I18n>();
-    let media = use_media(request.media);
+    let media = use_media_with(
+        request.media,
+        request.camera.clone(),
+        request.microphone.clone(),
+    );
     let relay = relay_url(&options);
     let ice = use_ice(options.ice.clone(), &relay);
     let access = use_room_access(&request.room, &request.password);

@@ -6,11 +6,14 @@
 use leptos::prelude::*;
 use peerlink_core::RoomRef;
 
+use super::settings::DevicePicker;
 use super::VideoTile;
 use crate::browser::random_bytes;
+use crate::errors::Notice;
 use crate::hooks::use_media;
 use crate::i18n::{I18n, Msg};
 use crate::launch::{JoinRequest, LaunchOptions, MediaMode};
+use crate::rtc::DeviceKind;
 
 /// A readable random room name such as `room-3f9a1c`.
 fn random_room() -> String {
@@ -47,6 +50,8 @@ pub fn Lobby(
     let password = RwSignal::new(String::new());
     let name = RwSignal::new(initial.name.unwrap_or_default());
     let media = RwSignal::new(initial.media);
+    let camera = RwSignal::new(None::<String>);
+    let microphone = RwSignal::new(None::<String>);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -64,6 +69,8 @@ pub fn Lobby(
         on_join.run(JoinRequest {
             room: chosen,
             password: password.get_untracked(),
+            camera: camera.get_untracked(),
+            microphone: microphone.get_untracked(),
             name: name.get_untracked().trim().to_string(),
             media: media.get_untracked(),
         });
@@ -79,7 +86,7 @@ pub fn Lobby(
                 placeholder=i18n.t(Msg::NamePlaceholder)
                 prop:value=move || name.get()
                 on:input=move |ev| name.set(event_target_value(&ev))/>
-            <MediaChoice media=media/>
+            <MediaChoice media=media camera=camera microphone=microphone/>
             {relay_host.map(|host| view! {
                 <p class="info">{i18n.t(Msg::RelayElsewhere)} " " <strong>{host}</strong></p>
             })}
@@ -131,7 +138,11 @@ fn RoomChoice(
 
 /// What to join with, and a preview of the camera when it is on.
 #[component]
-fn MediaChoice(media: RwSignal<MediaMode>) -> impl IntoView {
+fn MediaChoice(
+    media: RwSignal<MediaMode>,
+    camera: RwSignal<Option<String>>,
+    microphone: RwSignal<Option<String>>,
+) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let option = move |mode: MediaMode, label: Msg| {
         view! {
@@ -150,18 +161,44 @@ fn MediaChoice(media: RwSignal<MediaMode>) -> impl IntoView {
             {option(MediaMode::Audio, Msg::MediaAudio)}
             {option(MediaMode::None, Msg::MediaNone)}
         </fieldset>
-        {move || (media.get() == MediaMode::Video).then(|| view! { <Preview/> })}
+        {move || (media.get() == MediaMode::Video).then(|| view! { <Preview camera=camera microphone=microphone/> })}
     }
 }
 
-/// The camera preview; capture stops when it unmounts (join or media off).
+/// The camera preview and device pickers; the choice goes to the call.
+/// Capture stops when it unmounts (join, or media turned off).
 #[component]
-fn Preview() -> impl IntoView {
+fn Preview(
+    camera: RwSignal<Option<String>>,
+    microphone: RwSignal<Option<String>>,
+) -> impl IntoView {
     let preview = use_media(MediaMode::Video);
     let stream = Signal::derive_local(move || preview.stream.get());
+    let pick = Callback::new(move |(kind, device): (DeviceKind, String)| {
+        match kind {
+            DeviceKind::Camera => camera.set(Some(device.clone())),
+            DeviceKind::Microphone => microphone.set(Some(device.clone())),
+            DeviceKind::Speaker => return,
+        }
+        leptos::task::spawn_local(async move {
+            if let Err(err) = preview.switch_device(kind, device).await {
+                preview.error.set(Some(err));
+            }
+        });
+    });
+    let i18n = expect_context::<I18n>();
+    let error = move || {
+        preview
+            .error
+            .get()
+            .map(|err| Notice::Media(err).message(i18n.0.get()))
+    };
     view! {
         <div class="preview">
+            {move || error().map(|text| view! { <p class="error" data-testid="error" role="alert">{text}</p> })}
             <VideoTile stream=stream muted=true testid="local-video"/>
+            <DevicePicker id="prejoin-camera" label=Msg::CameraDevice kind=DeviceKind::Camera media=preview on_pick=pick/>
+            <DevicePicker id="prejoin-mic" label=Msg::MicDevice kind=DeviceKind::Microphone media=preview on_pick=pick/>
         </div>
     }
 }

@@ -11,7 +11,7 @@ use crate::rtc::{DeviceInfo, DeviceKind};
 
 /// One `<select>` of the devices of `kind`; choosing one calls `on_pick`.
 #[component]
-fn DevicePicker(
+pub fn DevicePicker(
     id: &'static str,
     label: Msg,
     kind: DeviceKind,

@@ -20,7 +20,7 @@ pub use use_ice::{use_ice, UseIceReturn};
 pub use use_ice_setting::{
     saved_ice, use_ice_setting, SaveOutcome, UseIceSettingReturn, ICE_STORAGE_KEY,
 };
-pub use use_media::{tracks_of, use_media, UseMediaReturn};
+pub use use_media::{tracks_of, use_media, use_media_with, UseMediaReturn};
 pub use use_playback::use_playback;
 pub use use_room::{use_room, ChatLine, PeerView, TransferHook, TransferInput, UseRoomReturn};
 pub use use_room_access::{use_room_access, RoomAccess, UseRoomAccessReturn};

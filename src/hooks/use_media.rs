@@ -122,8 +122,18 @@ impl UseMediaReturn {
     }
 }
 
-/// Starts capture for `mode` (nothing for `MediaMode::None`).
+/// Starts capture for `mode` (nothing for `MediaMode::None`) from the
+/// browser's default devices.
 pub fn use_media(mode: MediaMode) -> UseMediaReturn {
+    use_media_with(mode, None, None)
+}
+
+/// Starts capture for `mode` from the given camera and microphone.
+pub fn use_media_with(
+    mode: MediaMode,
+    camera: Option<String>,
+    microphone: Option<String>,
+) -> UseMediaReturn {
     let media = UseMediaReturn {
         stream: RwSignal::new_local(None),
         settled: RwSignal::new(false),
@@ -140,7 +150,8 @@ pub fn use_media(mode: MediaMode) -> UseMediaReturn {
         let request = MediaRequest {
             audio: true,
             video: mode == MediaMode::Video,
-            ..MediaRequest::default()
+            audio_device: microphone,
+            video_device: camera,
         };
         spawn_local(async move {
             match get_user_media(&request).await {
