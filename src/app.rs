@@ -8,16 +8,7 @@ use leptos::prelude::*;
 use crate::browser::location;
 use crate::components::{CallView, LanguageSwitch, Lobby};
 use crate::i18n::{I18n, Lang, Msg};
-use crate::launch::{percent_encode, JoinRequest, LaunchOptions};
-
-/// The host of `relay_url` when it is not the page's own `page_host`.
-fn foreign_host(relay_url: &str, page_host: &str) -> Option<String> {
-    let rest = relay_url
-        .split_once("://")
-        .map_or(relay_url, |(_, rest)| rest);
-    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-    (!host.is_empty() && host != page_host).then(|| host.to_string())
-}
+use crate::launch::{foreign_hosts, percent_encode, JoinRequest, LaunchOptions};
 
 fn launch_options() -> LaunchOptions {
     let (search, hash) = location::search_and_hash();
@@ -38,10 +29,7 @@ pub fn App() -> impl IntoView {
         location::set_hash(&percent_encode(&request.room));
         joined.set(Some(request));
     });
-    let relay_host = options
-        .relay
-        .as_deref()
-        .and_then(|relay| foreign_host(relay, &location::protocol_and_host().1));
+    let elsewhere = foreign_hosts(&options, &location::protocol_and_host().1);
     let on_leave = Callback::new(move |()| {
         location::set_hash("");
         joined.set(None);
@@ -58,7 +46,7 @@ pub fn App() -> impl IntoView {
         </Show>
         <main>
             {move || match joined.get() {
-                None => view! { <Lobby initial=lobby_options.clone() relay_host=relay_host.clone() on_join=on_join/> }.into_any(),
+                None => view! { <Lobby initial=lobby_options.clone() elsewhere=elsewhere.clone() on_join=on_join/> }.into_any(),
                 Some(request) => view! { <CallView request=request options=options.clone() on_leave=on_leave/> }.into_any(),
             }}
         </main>

@@ -163,3 +163,40 @@ pub fn share_link(href: &str, fragment: &str) -> String {
     };
     format!("{base}{query}#{}", percent_encode(fragment))
 }
+
+/// The hosts other than the page's own (`page_host`) that a link sends the
+/// app to: a `?relay=` elsewhere and the servers of `?ice=`, so the
+/// pre-join screen can name them.
+pub fn foreign_hosts(options: &LaunchOptions, page_host: &str) -> Vec<String> {
+    let host_of = |rest: &str| {
+        let rest = rest.trim_start_matches('/');
+        rest.split(['/', '?', '#'])
+            .next()
+            .unwrap_or(rest)
+            .to_string()
+    };
+    let relay = options
+        .relay
+        .as_deref()
+        .map(|url| host_of(url.split_once("://").map_or(url, |(_, rest)| rest)));
+    let ice = options
+        .ice
+        .as_deref()
+        .and_then(|json| crate::rtc::IceConfig::parse(json).ok())
+        .map(|config| {
+            config
+                .servers
+                .iter()
+                .flat_map(|s| s.urls.all())
+                .map(|url| host_of(url.split_once(':').map_or(url, |(_, rest)| rest)))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let mut hosts: Vec<String> = Vec::new();
+    for host in relay.into_iter().chain(ice) {
+        if !host.is_empty() && host != page_host && !hosts.contains(&host) {
+            hosts.push(host);
+        }
+    }
+    hosts
+}

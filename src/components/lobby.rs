@@ -28,12 +28,13 @@ fn new_private_room() -> RoomRef {
     }
 }
 
-/// Props: `initial` pre-fills the form from the URL; `relay_host` names a
-/// relay on another origin (shown before joining); `on_join` receives the choice.
+/// Props: `initial` pre-fills the form from the URL; `elsewhere` names the
+/// hosts other than this page's that the link uses (relay, ICE servers),
+/// shown before joining; `on_join` receives the choice.
 #[component]
 pub fn Lobby(
     initial: LaunchOptions,
-    relay_host: Option<String>,
+    elsewhere: Vec<String>,
     on_join: Callback<JoinRequest>,
 ) -> impl IntoView {
     let i18n = expect_context::<I18n>();
@@ -87,8 +88,8 @@ pub fn Lobby(
                 prop:value=move || name.get()
                 on:input=move |ev| name.set(event_target_value(&ev))/>
             <MediaChoice media=media camera=camera microphone=microphone/>
-            {relay_host.map(|host| view! {
-                <p class="info">{i18n.t(Msg::RelayElsewhere)} " " <strong>{host}</strong></p>
+            {(!elsewhere.is_empty()).then(|| view! {
+                <p class="info" data-testid="elsewhere">{i18n.t(Msg::RelayElsewhere)} " " <strong>{elsewhere.join(", ")}</strong></p>
             })}
             <button type="submit" class="primary" data-testid="join">{i18n.t(Msg::Join)}</button>
         </form>

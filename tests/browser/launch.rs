@@ -159,3 +159,21 @@ fn the_share_link_keeps_relay_and_ice_and_drops_personal_settings() {
         "https://h/#team%20room"
     );
 }
+
+#[wasm_bindgen_test]
+fn the_pre_join_screen_names_hosts_other_than_the_page() {
+    use peerlink::launch::{foreign_hosts, LaunchOptions};
+    let options = LaunchOptions::parse(
+        "?relay=wss%3A%2F%2Frelay.example%3A443%2Fws&ice=%5B%7B%22urls%22%3A%5B%22stun%3Astun.example%3A3478%22%2C%22turn%3Arelay.example%3A443%3Ftransport%3Dtcp%22%5D%2C%22username%22%3A%22u%22%2C%22credential%22%3A%22c%22%7D%5D",
+        "",
+    );
+    assert_eq!(
+        foreign_hosts(&options, "app.example"),
+        vec![
+            "relay.example:443".to_string(),
+            "stun.example:3478".to_string()
+        ]
+    );
+    let same = LaunchOptions::parse("?relay=ws%3A%2F%2Fapp.example%2Fws", "");
+    assert!(foreign_hosts(&same, "app.example").is_empty());
+}
