@@ -18,6 +18,8 @@ mod room;
 mod room_trust;
 mod sdp;
 mod state;
+#[cfg(test)]
+mod test_support;
 mod time;
 pub mod transfer;
 mod trust;

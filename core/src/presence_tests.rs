@@ -1,14 +1,7 @@
 //! Table tests of presence: each filter, admission, hello schedule and expiry.
 
 use super::*;
-
-fn id(n: u8) -> PeerId {
-    PeerId::from_bytes([n; 16])
-}
-
-fn at(ms: u64) -> Instant {
-    Instant::from_millis(ms)
-}
+use crate::test_support::{at, id};
 
 fn frame(from: PeerId, to: Option<PeerId>, seq: u64, signal: Signal) -> String {
     Envelope {

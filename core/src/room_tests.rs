@@ -5,15 +5,8 @@ use peerlink_protocol::{CandidateBody, DescriptionBody, Envelope, HelloBody, Pay
 use proptest::prelude::*;
 
 use super::*;
+use crate::test_support::{at, id};
 use crate::{Presence, PresenceConfig, PresenceOutput, TrustMode};
-
-fn id(n: u8) -> PeerId {
-    PeerId::from_bytes([n; 16])
-}
-
-fn at(ms: u64) -> Instant {
-    Instant::from_millis(ms)
-}
 
 fn drain(r: &mut RoomRules) -> Vec<RoomAction> {
     std::iter::from_fn(|| r.poll_action()).collect()

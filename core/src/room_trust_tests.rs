@@ -2,19 +2,8 @@
 //! is closed, and two rooms' rules talking to each other verify.
 
 use super::*;
+use crate::test_support::{at, fp, id};
 use crate::RoomKeys;
-
-fn id(n: u8) -> PeerId {
-    PeerId::from_bytes([n; 16])
-}
-
-fn at(ms: u64) -> Instant {
-    Instant::from_millis(ms)
-}
-
-fn fp(s: &str) -> Vec<String> {
-    vec![format!("sha-256 {s}")]
-}
 
 fn private() -> TrustMode {
     TrustMode::Private(RoomKeys::new(b"0123456789abcdef"))

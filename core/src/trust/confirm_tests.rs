@@ -4,19 +4,8 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::test_support::{at, fp, id};
 use crate::trust::to_hex;
-
-fn id(n: u8) -> PeerId {
-    PeerId::from_bytes([n; 16])
-}
-
-fn at(ms: u64) -> Instant {
-    Instant::from_millis(ms)
-}
-
-fn fp(s: &str) -> Vec<String> {
-    vec![format!("sha-256 {s}")]
-}
 
 fn pair(secret: &[u8]) -> (Confirmation, Confirmation) {
     let keys = RoomKeys::new(secret);

@@ -2,18 +2,7 @@
 //! the middle who bridges two sessions with his own DTLS certificates.
 
 use super::*;
-
-fn id(n: u8) -> PeerId {
-    PeerId::from_bytes([n; 16])
-}
-
-fn at(ms: u64) -> Instant {
-    Instant::from_millis(ms)
-}
-
-fn fp(s: &str) -> Vec<String> {
-    vec![format!("sha-256 {s}")]
-}
+use crate::test_support::{at, fp, id};
 
 fn private() -> TrustMode {
     TrustMode::Private(RoomKeys::new(b"the room secret!"))

@@ -4,10 +4,7 @@
 use proptest::prelude::*;
 
 use super::*;
-
-fn id(n: u8) -> PeerId {
-    PeerId::from_bytes([n; 16])
-}
+use crate::test_support::id;
 
 fn fps(a: &str, b: &str) -> Vec<String> {
     vec![format!("sha-256 {a}"), format!("sha-256 {b}")]
