@@ -25,6 +25,29 @@ fn secret_of(link: &str) -> Vec<u8> {
     }
 }
 
+/// Opens the lobby in `browser` as `name`, presses *New private room* and
+/// *Join*; returns the room link the call shows.
+async fn new_private_room(
+    harness: &Harness,
+    browser: &WebDriver,
+    name: &str,
+) -> WebDriverResult<String> {
+    browser
+        .goto(&harness.room_url("", &format!("name={name}&media=none")))
+        .await?;
+    browser
+        .find(By::Css("[data-testid=new-room]"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .find(By::Css("[data-testid=join]"))
+        .await?
+        .click()
+        .await?;
+    Ok(page::room_link(browser).await)
+}
+
 /// Subscribes to `topic` like any relay client and keeps every frame the
 /// relay fans out: the relay's own view of the room.
 async fn listen(relay: std::net::SocketAddr, topic: String) -> Arc<Mutex<Vec<String>>> {
@@ -55,20 +78,8 @@ async fn a_new_private_room_verifies_both_sides_and_the_relay_sees_only_sealed_f
     let alice = harness.browser().await;
     let bob = harness.browser().await;
     let relay = harness.relay_addr;
-    let start = harness.room_url("", "name=alicewonder&media=none");
     let outcome = async {
-        alice.goto(&start).await?;
-        alice
-            .find(By::Css("[data-testid=new-room]"))
-            .await?
-            .click()
-            .await?;
-        alice
-            .find(By::Css("[data-testid=join]"))
-            .await?
-            .click()
-            .await?;
-        let link = page::room_link(&alice).await;
+        let link = new_private_room(&harness, &alice, "alicewonder").await?;
         assert!(
             !link.contains("alicewonder"),
             "the link carries no personal name: {link}"
@@ -127,20 +138,7 @@ async fn private_pair(
     alice: &WebDriver,
     bob: &WebDriver,
 ) -> WebDriverResult<String> {
-    alice
-        .goto(&harness.room_url("", "name=alice&media=none"))
-        .await?;
-    alice
-        .find(By::Css("[data-testid=new-room]"))
-        .await?
-        .click()
-        .await?;
-    alice
-        .find(By::Css("[data-testid=join]"))
-        .await?
-        .click()
-        .await?;
-    let link = page::room_link(alice).await;
+    let link = new_private_room(harness, alice, "alice").await?;
     page::open_room(bob, &link).await?;
     for (who, browser) in [("alice", alice), ("bob", bob)] {
         wait_connected(browser, 1, &format!("{who} connected")).await;
