@@ -13,7 +13,7 @@ mod timer;
 pub use clipboard::ClipboardError;
 pub use notify::Notify;
 pub use storage::StorageError;
-pub use timer::{Interval, Timeout};
+pub use timer::{Deadline, Interval, Timeout};
 
 /// Milliseconds since the Unix epoch, from `Date.now()` (wall clock: for
 /// timestamps people read; use [`now`] to measure time).

@@ -10,7 +10,7 @@ use peerlink_protocol::{ChannelMessage, PeerId, Signal};
 
 use super::trust;
 use super::{emit, Inner, RoomEvent};
-use crate::browser::{millis_until, now, random_bytes, Timeout};
+use crate::browser::{now, random_bytes};
 use crate::rtc::{ChannelKind, PeerConfig, PeerEvent, PeerSession};
 use crate::signaling::PresenceEvent;
 
@@ -249,15 +249,9 @@ fn open_session(inner: &Rc<Inner>, id: PeerId, name: String, role: Role) {
 }
 
 fn arm_timer(inner: &Rc<Inner>) {
-    let deadline = inner.rules.borrow().poll_timeout();
-    let timer = deadline.map(|at| {
-        let weak = Rc::downgrade(inner);
-        Timeout::new(millis_until(at), move || {
-            if let Some(inner) = weak.upgrade() {
-                inner.rules.borrow_mut().handle_timeout(now());
-                apply(&inner);
-            }
-        })
+    let at = inner.rules.borrow().poll_timeout();
+    inner.timer.arm(at, inner, |inner| {
+        inner.rules.borrow_mut().handle_timeout(now());
+        apply(inner);
     });
-    *inner.timer.borrow_mut() = timer;
 }

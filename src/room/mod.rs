@@ -19,7 +19,7 @@ use peerlink_core::{
 use peerlink_protocol::{ChannelMessage, ChatMessage, PeerId};
 use web_sys::{MediaStream, MediaStreamTrack, RtcDataChannel};
 
-use crate::browser::{now_ms, random_bytes, Timeout};
+use crate::browser::{now_ms, random_bytes, Deadline};
 use crate::rtc::{ChannelKind, IceConfig, PeerError, PeerSession};
 use crate::signaling::{DropCounts, Presence, PresenceOptions, RelayState, SignalingError};
 
@@ -118,7 +118,7 @@ struct Inner {
     sessions: RefCell<HashMap<PeerId, Rc<PeerSession>>>,
     local_tracks: RefCell<Vec<(MediaStreamTrack, MediaStream)>>,
     on_event: Box<dyn Fn(RoomEvent)>,
-    timer: RefCell<Option<Timeout>>,
+    timer: Deadline,
     /// A closing tab says goodbye on every control channel (pagehide).
     pagehide: RefCell<Option<EventListener>>,
     left: Cell<bool>,
@@ -167,7 +167,7 @@ impl Room {
                 sessions: RefCell::new(HashMap::new()),
                 local_tracks: RefCell::new(local_tracks),
                 on_event: Box::new(on_event),
-                timer: RefCell::new(None),
+                timer: Deadline::default(),
                 pagehide: RefCell::new(None),
                 left: Cell::new(false),
             }
@@ -323,7 +323,7 @@ fn leave(inner: &Inner) {
         return;
     }
     inner.pagehide.borrow_mut().take();
-    inner.timer.borrow_mut().take();
+    inner.timer.clear();
     let sessions: Vec<Rc<PeerSession>> = inner
         .sessions
         .borrow_mut()

@@ -15,7 +15,7 @@ use serde_json::value::RawValue;
 
 use super::seal::{SealError, Sealer};
 use super::{ClientEvent, RelayState, SignalingClient, SignalingError};
-use crate::browser::{millis_until, now, random_bytes, Timeout};
+use crate::browser::{now, random_bytes, Deadline};
 pub use peerlink_core::DropCounts;
 
 #[derive(Debug, Clone)]
@@ -78,7 +78,7 @@ struct Inner {
     rules: RefCell<Rules>,
     client: RefCell<Option<SignalingClient>>,
     on_event: Box<dyn Fn(PresenceEvent)>,
-    timer: RefCell<Option<Timeout>>,
+    timer: Deadline,
     pagehide: RefCell<Option<EventListener>>,
 }
 
@@ -108,7 +108,7 @@ impl Presence {
             rules: RefCell::new(Rules::new(me, config, now())),
             client: RefCell::new(None),
             on_event: Box::new(on_event),
-            timer: RefCell::new(None),
+            timer: Deadline::default(),
             pagehide: RefCell::new(None),
         });
         let weak = Rc::downgrade(&inner);
@@ -178,7 +178,7 @@ impl Drop for Presence {
 fn leave(inner: &Rc<Inner>) {
     inner.rules.borrow_mut().leave();
     flush(inner);
-    inner.timer.borrow_mut().take();
+    inner.timer.clear();
 }
 
 fn on_client_event(inner: &Rc<Inner>, event: ClientEvent) {
@@ -292,15 +292,9 @@ fn publish(inner: &Inner, text: &str) {
 }
 
 fn arm_timer(inner: &Rc<Inner>) {
-    let deadline = inner.rules.borrow().poll_timeout();
-    let timer = deadline.map(|at| {
-        let weak = Rc::downgrade(inner);
-        Timeout::new(millis_until(at), move || {
-            if let Some(inner) = weak.upgrade() {
-                inner.rules.borrow_mut().handle_timeout(now());
-                flush(&inner);
-            }
-        })
+    let at = inner.rules.borrow().poll_timeout();
+    inner.timer.arm(at, inner, |inner| {
+        inner.rules.borrow_mut().handle_timeout(now());
+        flush(inner);
     });
-    *inner.timer.borrow_mut() = timer;
 }

@@ -11,13 +11,13 @@ use peerlink_core::{Reconnect, ReconnectAction};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{RequestInit, RequestMode, Url};
 
-use crate::browser::{millis_until, now, random_unit, Timeout};
+use crate::browser::{now, random_unit, Deadline};
 
 struct Inner {
     policy: RefCell<Reconnect>,
     probe_url: Option<String>,
     connect: Box<dyn Fn()>,
-    timer: RefCell<Option<Timeout>>,
+    timer: Deadline,
     _online: Option<EventListener>,
 }
 
@@ -57,7 +57,7 @@ impl Reconnector {
                 policy: RefCell::new(Reconnect::default()),
                 probe_url: probe_url(relay_url),
                 connect: Box::new(connect),
-                timer: RefCell::new(None),
+                timer: Deadline::default(),
                 _online: online,
             }
         });
@@ -85,20 +85,14 @@ fn run(inner: &Rc<Inner>, action: Option<ReconnectAction>) {
 }
 
 fn arm(inner: &Rc<Inner>) {
-    let deadline = inner.policy.borrow().poll_timeout();
-    let timer = deadline.map(|at| {
-        let weak = Rc::downgrade(inner);
-        Timeout::new(millis_until(at), move || {
-            if let Some(inner) = weak.upgrade() {
-                let action = inner
-                    .policy
-                    .borrow_mut()
-                    .handle_timeout(now(), random_unit());
-                run(&inner, action);
-            }
-        })
+    let at = inner.policy.borrow().poll_timeout();
+    inner.timer.arm(at, inner, |inner| {
+        let action = inner
+            .policy
+            .borrow_mut()
+            .handle_timeout(now(), random_unit());
+        run(inner, action);
     });
-    *inner.timer.borrow_mut() = timer;
 }
 
 fn probe(inner: &Rc<Inner>) {

@@ -14,7 +14,7 @@ use web_sys::{
 };
 
 use super::{driver, emit, Inner, PeerEvent};
-use crate::browser::{millis_until, now, Timeout};
+use crate::browser::now;
 use crate::rtc::channel::{Channel, ChannelEvent, ChannelKind};
 use crate::rtc::{js, state};
 
@@ -122,18 +122,12 @@ fn on_ice_state(inner: &Rc<Inner>) {
 
 /// One timer at the policy's deadline, re-armed after every change.
 fn arm_restart_timer(inner: &Rc<Inner>) {
-    let deadline = inner.ice_restart.borrow().poll_timeout();
-    let timer = deadline.map(|at| {
-        let weak = Rc::downgrade(inner);
-        Timeout::new(millis_until(at), move || {
-            if let Some(inner) = weak.upgrade() {
-                if !inner.closed.get() && inner.ice_restart.borrow_mut().timeout(now()) {
-                    restart_ice(&inner);
-                }
-            }
-        })
+    let at = inner.ice_restart.borrow().poll_timeout();
+    inner.restart_timer.arm(at, inner, |inner| {
+        if !inner.closed.get() && inner.ice_restart.borrow_mut().timeout(now()) {
+            restart_ice(inner);
+        }
     });
-    *inner.restart_timer.borrow_mut() = timer;
 }
 
 pub(super) fn restart_ice(inner: &Rc<Inner>) {

@@ -27,7 +27,7 @@ use web_sys::{
 use super::channel::{Channel, ChannelKind};
 use super::remote_media::RemoteMedia;
 use super::{state, IceConfig, PeerError};
-use crate::browser::{js_error_name, Timeout};
+use crate::browser::{js_error_name, Deadline};
 
 #[derive(Debug, Clone)]
 pub struct PeerConfig {
@@ -68,7 +68,7 @@ struct Inner {
     senders: RefCell<HashMap<String, RtcRtpSender>>,
     channels: RefCell<HashMap<ChannelKind, Channel>>,
     listeners: RefCell<Vec<EventListener>>,
-    restart_timer: RefCell<Option<Timeout>>,
+    restart_timer: Deadline,
     remote_media: RefCell<RemoteMedia>,
     /// What diagnosis needs if the connection cannot be made.
     facts: RefCell<ConnectFacts>,
@@ -109,7 +109,7 @@ impl PeerSession {
             senders: RefCell::new(HashMap::new()),
             channels: RefCell::new(HashMap::new()),
             listeners: RefCell::new(Vec::new()),
-            restart_timer: RefCell::new(None),
+            restart_timer: Deadline::default(),
             remote_media: RefCell::new(RemoteMedia::default()),
             facts: RefCell::new(ConnectFacts {
                 turn_configured,
@@ -288,7 +288,7 @@ impl Drop for PeerSession {
         let inner = &self.inner;
         inner.closed.set(true);
         inner.listeners.borrow_mut().clear();
-        inner.restart_timer.borrow_mut().take();
+        inner.restart_timer.clear();
         inner.channels.borrow_mut().clear();
         inner.pc.close();
     }

@@ -18,7 +18,7 @@ use peerlink_core::{ConnectionState, Instant};
 use peerlink_protocol::{ChannelMessage, FileOffer, PeerId};
 use web_sys::{File, RtcDataChannel};
 
-use crate::browser::{now_ms, random_bytes, Timeout};
+use crate::browser::{now, random_bytes, Deadline};
 pub use store::OPFS_MIN_BYTES;
 pub use view::{Direction, TransferState, TransferView};
 
@@ -102,12 +102,7 @@ pub(crate) struct Inner {
     outgoing: RefCell<HashMap<String, Outgoing>>,
     incoming: RefCell<HashMap<String, Incoming>>,
     /// The core's next timeout, armed.
-    timer: RefCell<Option<(Instant, Timeout)>>,
-}
-
-/// The clock the core is fed: milliseconds since the epoch, as before.
-pub(crate) fn now() -> Instant {
-    Instant::from_millis(now_ms() as u64)
+    timer: Deadline,
 }
 
 /// Every transfer of this page, both directions.
@@ -131,7 +126,7 @@ impl Transfers {
                 core: RefCell::new(core::Transfers::default()),
                 outgoing: RefCell::new(HashMap::new()),
                 incoming: RefCell::new(HashMap::new()),
-                timer: RefCell::new(None),
+                timer: Deadline::default(),
             }),
         }
     }
@@ -281,20 +276,8 @@ fn transfer_id(message: &ChannelMessage) -> Option<&str> {
 /// Keeps one browser timer armed for the core's next timeout.
 fn arm_timer(inner: &Rc<Inner>) {
     let next = inner.core.borrow().poll_timeout();
-    let armed = inner.timer.borrow().as_ref().map(|(at, _)| *at);
-    if next == armed {
-        return;
-    }
-    let timer = next.map(|at| {
-        let weak = Rc::downgrade(inner);
-        let wait = at.since(now()).as_millis().min(u128::from(u32::MAX)) as u32;
-        let timeout = Timeout::new(wait, move || {
-            let Some(inner) = weak.upgrade() else { return };
-            inner.timer.borrow_mut().take();
-            inner.core.borrow_mut().handle_timeout(now());
-            drive(&inner);
-        });
-        (at, timeout)
+    inner.timer.arm(next, inner, |inner| {
+        inner.core.borrow_mut().handle_timeout(now());
+        drive(inner);
     });
-    *inner.timer.borrow_mut() = timer;
 }
