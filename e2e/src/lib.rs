@@ -38,6 +38,50 @@ async fn wait_for_port(port: u16, what: &str) {
     panic!("{what} did not start listening on port {port}");
 }
 
+/// The y-webrtc 10.3.0 reference signaling server (npm, installed by
+/// scripts/setup.sh) on a free loopback port; stopped when dropped.
+pub struct YWebrtcServer {
+    /// Its WebSocket URL, for `?relay=`.
+    pub url: String,
+    _child: Child,
+}
+
+impl YWebrtcServer {
+    pub async fn start() -> YWebrtcServer {
+        let tools = std::env::var("PEERLINK_TOOLS_DIR").unwrap_or_else(|_| {
+            format!(
+                "{}/.local/share/peerlink-tools",
+                std::env::var("HOME").unwrap_or_default()
+            )
+        });
+        let script = format!("{tools}/node_modules/y-webrtc/bin/server.js");
+        assert!(
+            std::path::Path::new(&script).is_file(),
+            "{script} is missing: scripts/setup.sh installs y-webrtc"
+        );
+        // server.js listens on every interface; bind it to loopback only.
+        let js = format!(
+            "const http = require('http'); const listen = http.Server.prototype.listen; \
+             http.Server.prototype.listen = function (port) {{ return listen.call(this, port, '127.0.0.1') }}; \
+             import({script:?});"
+        );
+        let port = free_port();
+        let child = Command::new("node")
+            .arg("-e")
+            .arg(js)
+            .env("PORT", port.to_string())
+            .stdout(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|err| panic!("cannot start node: {err}"));
+        wait_for_port(port, "the y-webrtc server").await;
+        YWebrtcServer {
+            url: format!("ws://127.0.0.1:{port}"),
+            _child: child,
+        }
+    }
+}
+
 /// Starts the relay serving `dist/` on `listen`; returns where it listens
 /// and the switch that stops it (gracefully: a close frame to everyone).
 async fn spawn_relay(listen: SocketAddr) -> (SocketAddr, oneshot::Sender<()>) {
@@ -105,6 +149,17 @@ impl Harness {
         tokio::time::sleep(down).await;
         let (_, stop) = spawn_relay(self.relay_addr).await;
         self.relay_stop = Some(stop);
+    }
+
+    /// The app's URL for `room` with signaling through `relay_url` instead of
+    /// the harness's own relay (which still serves the page).
+    pub fn room_url_via(&self, relay_url: &str, room: &str, query: &str) -> String {
+        let sep = if query.is_empty() { "" } else { "&" };
+        format!(
+            "http://{}/?relay={}&ice=%5B%5D{sep}{query}#{room}",
+            self.relay_addr,
+            urlencode(relay_url)
+        )
     }
 
     /// The app's URL for `room` with extra query parameters (`name=alice&media=none`).

@@ -316,3 +316,32 @@ async fn a_denied_camera_gets_a_clear_error_and_the_call_goes_on_data_only() {
     let _ = other.quit().await;
     outcome.expect("the denied-camera test ran");
 }
+
+#[tokio::test]
+async fn a_call_works_over_the_y_webrtc_signaling_server() {
+    let harness = Harness::start().await;
+    let server = peerlink_e2e::YWebrtcServer::start().await;
+    let alice_url = harness.room_url_via(&server.url, "yjs", "name=alice");
+    let bob_url = harness.room_url_via(&server.url, "yjs", "name=bob");
+    with_browsers(&harness, 2, |b| async move {
+        page::open_room(&b[0], &alice_url)
+            .await
+            .expect("alice opens the link");
+        page::open_room(&b[1], &bob_url)
+            .await
+            .expect("bob opens the link");
+        wait_connected(&b[0], 1, "alice sees bob connected").await;
+        wait_connected(&b[1], 1, "bob sees alice connected").await;
+        wait_videos_playing(&b[0], "bob's video plays at alice").await;
+        wait_videos_playing(&b[1], "alice's video plays at bob").await;
+        page::send_chat(&b[0], "via y-webrtc")
+            .await
+            .expect("alice types");
+        page::wait_chat(&b[1], "via y-webrtc", "bob gets it").await;
+        page::send_chat(&b[1], "and back").await.expect("bob types");
+        page::wait_chat(&b[0], "and back", "alice gets it").await;
+        b
+    })
+    .await;
+    drop(server);
+}
