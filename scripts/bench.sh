@@ -4,7 +4,7 @@
 # budget, and which crates and functions the wasm's bytes belong to.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh >/dev/null
+PEERLINK_SETUP_BENCH=1 bash scripts/setup.sh >/dev/null
 source scripts/env.sh
 
 trunk build --release --offline >/dev/null 2>&1 || trunk build --release --offline

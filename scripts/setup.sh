@@ -83,8 +83,12 @@ else
   say "geckodriver $GECKODRIVER_VERSION present"
 fi
 
-# twiggy: `make bench` uses it to say which crates and functions fill the wasm.
-if [ "$(installed_version twiggy)" != "$TWIGGY_VERSION" ]; then
+# twiggy: only `make bench` uses it (to say which crates and functions fill
+# the wasm), so only bench asks for it: `make test` on a fresh machine skips
+# a 4-minute build it would not use.
+if [ "${PEERLINK_SETUP_BENCH:-0}" != 1 ]; then
+  :
+elif [ "$(installed_version twiggy)" != "$TWIGGY_VERSION" ]; then
   say "cargo install twiggy $TWIGGY_VERSION"
   cargo install twiggy --version "$TWIGGY_VERSION" --locked
 else
