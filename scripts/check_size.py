@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """House rule check (run by `make test`): no Rust file under src/, core/src,
-protocol/src or
-relay/src over 400 lines, no function over 80 lines. Test-only files
-(`*_tests.rs`, `tests/`) are held to the file limit too."""
+protocol/src or relay/src over 400 lines, no function over 80 lines.
+Test modules kept beside their code (`*_tests.rs`) are held to it too."""
 import re
 import sys
 from pathlib import Path
