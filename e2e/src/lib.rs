@@ -251,6 +251,24 @@ fn urlencode(text: &str) -> String {
         .collect()
 }
 
+/// A WebSocket to `relay`, subscribed to `topic` like any relay client.
+pub async fn subscribed_socket(
+    relay: SocketAddr,
+    topic: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    use futures_util::SinkExt;
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{relay}/ws"))
+        .await
+        .expect("connects to the relay");
+    let subscribe = format!(r#"{{"type":"subscribe","topics":["{topic}"]}}"#);
+    ws.send(tokio_tungstenite::tungstenite::Message::Text(
+        subscribe.into(),
+    ))
+    .await
+    .expect("subscribes");
+    ws
+}
+
 /// Polls `check` every 100 ms until it returns `Some`, or panics with `what`.
 pub async fn eventually<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> T
 where

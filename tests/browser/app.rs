@@ -11,6 +11,16 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use crate::signaling::{relay_url, unique_room};
 use crate::support::{fresh_root, press_join, query, query_all, wait_until};
 
+/// Replaces the page's address (query and fragment) as if it was opened so.
+fn set_url(url: &str) {
+    web_sys::window()
+        .expect("window")
+        .history()
+        .expect("history")
+        .replace_state_with_url(&JsValue::NULL, "", Some(url))
+        .expect("replaceState");
+}
+
 #[wasm_bindgen_test]
 async fn a_joined_app_shows_a_hostile_chat_message_as_literal_text() {
     let window = web_sys::window().expect("window");
@@ -21,11 +31,7 @@ async fn a_joined_app_shows_a_hostile_chat_message_as_literal_text() {
         percent_encode(relay_url()),
         room
     );
-    window
-        .history()
-        .expect("history")
-        .replace_state_with_url(&JsValue::NULL, "", Some(&link))
-        .expect("launch URL");
+    set_url(&link);
 
     let root = fresh_root();
     let handle = leptos::mount::mount_to(root.clone(), peerlink::App);
@@ -92,11 +98,7 @@ async fn a_joined_app_shows_a_hostile_chat_message_as_literal_text() {
 
     drop(handle);
     drop(mallory);
-    window
-        .history()
-        .expect("history")
-        .replace_state_with_url(&JsValue::NULL, "", Some(&original))
-        .expect("restore URL");
+    set_url(&original);
 }
 
 /// The button in the call's control bar whose text is one of `labels`.
@@ -117,11 +119,7 @@ async fn copy_link_says_copied_only_when_the_clipboard_took_it() {
         "?relay=ws%3A%2F%2F127.0.0.1%3A9%2Fws&ice=%5B%5D&media=none#{}",
         unique_room("copy")
     );
-    window
-        .history()
-        .expect("history")
-        .replace_state_with_url(&JsValue::NULL, "", Some(&link))
-        .expect("launch URL");
+    set_url(&link);
     let root = fresh_root();
     let handle = leptos::mount::mount_to(root.clone(), peerlink::App);
     press_join(&root).await;
@@ -150,9 +148,5 @@ async fn copy_link_says_copied_only_when_the_clipboard_took_it() {
         query(&root, ".controls").and_then(|c| c.text_content())
     );
     drop(handle);
-    window
-        .history()
-        .expect("history")
-        .replace_state_with_url(&JsValue::NULL, "", Some(&original))
-        .expect("restore URL");
+    set_url(&original);
 }

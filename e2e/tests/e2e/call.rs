@@ -33,22 +33,30 @@ where
     }
 }
 
+/// Alice (`b[0]`) and bob (`b[1]`) open their links and join; returns once
+/// both are connected with video playing both ways: the peer ids alice
+/// and bob see.
+async fn video_call(b: &[WebDriver], alice_url: &str, bob_url: &str) -> (Vec<String>, Vec<String>) {
+    page::open_room(&b[0], alice_url)
+        .await
+        .expect("alice opens the link");
+    page::open_room(&b[1], bob_url)
+        .await
+        .expect("bob opens the link");
+    let seen_by_alice = wait_connected(&b[0], 1, "alice sees bob connected").await;
+    let seen_by_bob = wait_connected(&b[1], 1, "bob sees alice connected").await;
+    wait_videos_playing(&b[0], "bob's video plays at alice").await;
+    wait_videos_playing(&b[1], "alice's video plays at bob").await;
+    (seen_by_alice, seen_by_bob)
+}
+
 #[tokio::test]
 async fn two_browsers_see_each_other_and_chat_both_ways() {
     let harness = Harness::start().await;
     let alice_url = harness.room_url("duo", "name=alice");
     let bob_url = harness.room_url("duo", "name=bob");
     with_browsers(&harness, 2, |b| async move {
-        page::open_room(&b[0], &alice_url)
-            .await
-            .expect("alice opens the link");
-        page::open_room(&b[1], &bob_url)
-            .await
-            .expect("bob opens the link");
-        let seen_by_alice = wait_connected(&b[0], 1, "alice sees bob connected").await;
-        let seen_by_bob = wait_connected(&b[1], 1, "bob sees alice connected").await;
-        wait_videos_playing(&b[0], "bob's video plays at alice").await;
-        wait_videos_playing(&b[1], "alice's video plays at bob").await;
+        let (seen_by_alice, seen_by_bob) = video_call(&b, &alice_url, &bob_url).await;
 
         page::send_chat(&b[0], "hello bob")
             .await
@@ -147,14 +155,8 @@ async fn a_data_only_browser_still_chats() {
 
 /// Publishes frames into `topic` from outside any browser.
 pub async fn forge(relay: std::net::SocketAddr, topic: &str, frames: Vec<String>) {
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{relay}/ws"))
-        .await
-        .expect("forger connects");
     // The relay only takes publishes into topics the socket subscribed to.
-    let subscribe = format!(r#"{{"type":"subscribe","topics":["{topic}"]}}"#);
-    ws.send(Message::Text(subscribe.into()))
-        .await
-        .expect("forger subscribes");
+    let mut ws = peerlink_e2e::subscribed_socket(relay, topic).await;
     for data in frames {
         let frame = format!(r#"{{"type":"publish","topic":"{topic}","data":{data}}}"#);
         if ws.send(Message::Text(frame.into())).await.is_err() {
@@ -324,16 +326,7 @@ async fn a_call_works_over_the_y_webrtc_signaling_server() {
     let alice_url = harness.room_url_via(&server.url, "yjs", "name=alice");
     let bob_url = harness.room_url_via(&server.url, "yjs", "name=bob");
     with_browsers(&harness, 2, |b| async move {
-        page::open_room(&b[0], &alice_url)
-            .await
-            .expect("alice opens the link");
-        page::open_room(&b[1], &bob_url)
-            .await
-            .expect("bob opens the link");
-        wait_connected(&b[0], 1, "alice sees bob connected").await;
-        wait_connected(&b[1], 1, "bob sees alice connected").await;
-        wait_videos_playing(&b[0], "bob's video plays at alice").await;
-        wait_videos_playing(&b[1], "alice's video plays at bob").await;
+        video_call(&b, &alice_url, &bob_url).await;
         page::send_chat(&b[0], "via y-webrtc")
             .await
             .expect("alice types");

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use peerlink_core::{RoomKeys, RoomRef};
 use peerlink_e2e::page::{self, wait_connected};
 use peerlink_e2e::thirtyfour::prelude::*;
@@ -51,13 +51,7 @@ async fn new_private_room(
 /// Subscribes to `topic` like any relay client and keeps every frame the
 /// relay fans out: the relay's own view of the room.
 async fn listen(relay: std::net::SocketAddr, topic: String) -> Arc<Mutex<Vec<String>>> {
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{relay}/ws"))
-        .await
-        .expect("the listener connects");
-    let subscribe = format!(r#"{{"type":"subscribe","topics":["{topic}"]}}"#);
-    ws.send(Message::Text(subscribe.into()))
-        .await
-        .expect("subscribes");
+    let mut ws = peerlink_e2e::subscribed_socket(relay, &topic).await;
     let frames = Arc::new(Mutex::new(Vec::new()));
     let sink = frames.clone();
     tokio::spawn(async move {
