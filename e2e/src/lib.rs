@@ -82,6 +82,41 @@ impl YWebrtcServer {
     }
 }
 
+/// The plain broadcast relay (relay/examples/broadcast_relay.rs: every frame
+/// to everyone, no topics) on a free loopback port; stopped when dropped.
+/// `make test` builds it before the browser tests.
+pub struct BroadcastRelay {
+    /// Its WebSocket URL, for `?relay=`.
+    pub url: String,
+    _child: Child,
+}
+
+impl BroadcastRelay {
+    pub async fn start() -> BroadcastRelay {
+        let target = std::env::var("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+        let binary = target.join("debug/examples/broadcast_relay");
+        assert!(
+            binary.is_file(),
+            "{} is missing: cargo build -p peerlink-relay --example broadcast_relay",
+            binary.display()
+        );
+        let port = free_port();
+        let child = Command::new(&binary)
+            .arg(format!("127.0.0.1:{port}"))
+            .stdout(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|err| panic!("cannot start {}: {err}", binary.display()));
+        wait_for_port(port, "the broadcast relay").await;
+        BroadcastRelay {
+            url: format!("ws://127.0.0.1:{port}/ws"),
+            _child: child,
+        }
+    }
+}
+
 /// Starts the relay serving `dist/` on `listen`; returns where it listens
 /// and the switch that stops it (gracefully: a close frame to everyone).
 async fn spawn_relay(listen: SocketAddr) -> (SocketAddr, oneshot::Sender<()>) {

@@ -338,3 +338,23 @@ async fn a_call_works_over_the_y_webrtc_signaling_server() {
     .await;
     drop(server);
 }
+
+#[tokio::test]
+async fn a_call_works_over_a_plain_broadcast_relay() {
+    let harness = Harness::start().await;
+    let relay = peerlink_e2e::BroadcastRelay::start().await;
+    let alice_url = harness.room_url_via(&relay.url, "broadcast", "name=alice");
+    let bob_url = harness.room_url_via(&relay.url, "broadcast", "name=bob");
+    with_browsers(&harness, 2, |b| async move {
+        video_call(&b, &alice_url, &bob_url).await;
+        page::send_chat(&b[0], "via broadcast")
+            .await
+            .expect("alice types");
+        page::wait_chat(&b[1], "via broadcast", "bob gets it").await;
+        page::send_chat(&b[1], "and back").await.expect("bob types");
+        page::wait_chat(&b[0], "and back", "alice gets it").await;
+        b
+    })
+    .await;
+    drop(relay);
+}
