@@ -12,6 +12,10 @@ mod negotiation;
 #[cfg(test)]
 mod negotiation_model;
 mod presence;
+pub mod qr;
+mod qr_math;
+#[cfg(test)]
+mod qr_tests;
 mod rate;
 mod reconnect;
 mod room;
