@@ -4,6 +4,8 @@
 //! which `qr_tests.rs` compares against), and an SVG path of the dark
 //! modules. It only encodes: drawing the SVG element is the app's job.
 
+use crate::qr_math::{alignment_positions, rs_divisor, rs_remainder, ECC_BLOCKS, ECC_PER_BLOCK};
+
 /// How much of the code may be damaged and still read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QrEcc {
@@ -52,46 +54,6 @@ impl std::fmt::Display for QrError {
 }
 
 impl std::error::Error for QrError {}
-
-/// Error correction codewords per block, by level (L, M, Q, H) and version.
-const ECC_PER_BLOCK: [[u8; 41]; 4] = [
-    [
-        0, 7, 10, 15, 20, 26, 18, 20, 24, 30, 18, 20, 24, 26, 30, 22, 24, 28, 30, 28, 28, 28, 28,
-        30, 30, 26, 28, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
-    ],
-    [
-        0, 10, 16, 26, 18, 24, 16, 18, 22, 22, 26, 30, 22, 22, 24, 24, 28, 28, 26, 26, 26, 26, 28,
-        28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28,
-    ],
-    [
-        0, 13, 22, 18, 26, 18, 24, 18, 22, 20, 24, 28, 26, 24, 20, 30, 24, 28, 28, 26, 30, 28, 30,
-        30, 30, 30, 28, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
-    ],
-    [
-        0, 17, 28, 22, 16, 22, 28, 26, 26, 24, 28, 24, 28, 22, 24, 24, 30, 28, 28, 26, 28, 30, 24,
-        30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
-    ],
-];
-
-/// Error correction blocks, by level (L, M, Q, H) and version.
-const ECC_BLOCKS: [[u8; 41]; 4] = [
-    [
-        0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 4, 4, 4, 6, 6, 6, 6, 7, 8, 8, 9, 9, 10, 12, 12, 12, 13,
-        14, 15, 16, 17, 18, 19, 19, 20, 21, 22, 24, 25,
-    ],
-    [
-        0, 1, 1, 1, 2, 2, 4, 4, 4, 5, 5, 5, 8, 9, 9, 10, 10, 11, 13, 14, 16, 17, 17, 18, 20, 21,
-        23, 25, 26, 28, 29, 31, 33, 35, 37, 38, 40, 43, 45, 47, 49,
-    ],
-    [
-        0, 1, 1, 2, 2, 4, 4, 6, 6, 8, 8, 8, 10, 12, 16, 12, 17, 16, 18, 21, 20, 23, 23, 25, 27, 29,
-        34, 34, 35, 38, 40, 43, 45, 48, 51, 53, 56, 59, 62, 65, 68,
-    ],
-    [
-        0, 1, 1, 2, 4, 4, 4, 5, 6, 8, 8, 11, 11, 16, 16, 18, 16, 19, 21, 25, 25, 25, 34, 30, 32,
-        35, 37, 40, 42, 45, 48, 51, 54, 57, 60, 63, 66, 70, 74, 77, 81,
-    ],
-];
 
 /// A finished QR code: a square of dark (`true`) and light modules.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,7 +164,7 @@ impl QrCode {
         let last = positions.len().saturating_sub(1);
         for (i, &x) in positions.iter().enumerate() {
             for (j, &y) in positions.iter().enumerate() {
-                let corner = (i == 0 && j == 0) || (i == 0 && j == last) || (i == last && j == 0);
+                let corner = (i == 0 && (j == 0 || j == last)) || (i == last && j == 0);
                 if !corner {
                     self.draw_alignment(x, y);
                 }
@@ -409,14 +371,14 @@ fn add_ecc_and_interleave(data: &[u8], version: usize, ecc: QrEcc) -> Vec<u8> {
     let raw = raw_data_modules(version) / 8;
     let short_blocks = blocks - raw % blocks;
     let short_len = raw / blocks;
-    let divisor = crate::qr_math::rs_divisor(ecc_len);
+    let divisor = rs_divisor(ecc_len);
     let mut all: Vec<Vec<u8>> = Vec::with_capacity(blocks);
     let mut k = 0;
     for i in 0..blocks {
         let take = short_len - ecc_len + usize::from(i >= short_blocks);
         let mut block = data[k..k + take].to_vec();
         k += take;
-        let parity = crate::qr_math::rs_remainder(&block, &divisor);
+        let parity = rs_remainder(&block, &divisor);
         if i < short_blocks {
             block.push(0); // a placeholder so every block has the same length
         }
@@ -432,22 +394,4 @@ fn add_ecc_and_interleave(data: &[u8], version: usize, ecc: QrEcc) -> Vec<u8> {
         }
     }
     out
-}
-
-/// The centres of the alignment patterns along one axis.
-fn alignment_positions(version: usize) -> Vec<usize> {
-    if version == 1 {
-        return Vec::new();
-    }
-    let count = version / 7 + 2;
-    let step = if version == 32 {
-        26
-    } else {
-        (version * 4 + count * 2 + 1) / (count * 2 - 2) * 2
-    };
-    let size = version * 4 + 17;
-    let mut positions: Vec<usize> = (0..count - 1).map(|i| size - 7 - i * step).collect();
-    positions.push(6);
-    positions.reverse();
-    positions
 }

@@ -1,6 +1,47 @@
-//! The arithmetic behind `qr.rs`: Reed–Solomon error correction over
-//! GF(2^8) (polynomial 0x11D) and the standard's mask penalty score. Pure
-//! functions; it must not know about versions or drawing.
+//! The tables and arithmetic behind `qr.rs`: error correction block sizes
+//! per version, alignment pattern positions, Reed–Solomon over GF(2^8)
+//! (polynomial 0x11D) and the standard's mask penalty score. Pure
+//! functions and constants; it must not draw.
+
+/// Error correction codewords per block, by level (L, M, Q, H) and version.
+pub(crate) const ECC_PER_BLOCK: [[u8; 41]; 4] = [
+    [
+        0, 7, 10, 15, 20, 26, 18, 20, 24, 30, 18, 20, 24, 26, 30, 22, 24, 28, 30, 28, 28, 28, 28,
+        30, 30, 26, 28, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+    ],
+    [
+        0, 10, 16, 26, 18, 24, 16, 18, 22, 22, 26, 30, 22, 22, 24, 24, 28, 28, 26, 26, 26, 26, 28,
+        28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28,
+    ],
+    [
+        0, 13, 22, 18, 26, 18, 24, 18, 22, 20, 24, 28, 26, 24, 20, 30, 24, 28, 28, 26, 30, 28, 30,
+        30, 30, 30, 28, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+    ],
+    [
+        0, 17, 28, 22, 16, 22, 28, 26, 26, 24, 28, 24, 28, 22, 24, 24, 30, 28, 28, 26, 28, 30, 24,
+        30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+    ],
+];
+
+/// Error correction blocks, by level (L, M, Q, H) and version.
+pub(crate) const ECC_BLOCKS: [[u8; 41]; 4] = [
+    [
+        0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 4, 4, 4, 6, 6, 6, 6, 7, 8, 8, 9, 9, 10, 12, 12, 12, 13,
+        14, 15, 16, 17, 18, 19, 19, 20, 21, 22, 24, 25,
+    ],
+    [
+        0, 1, 1, 1, 2, 2, 4, 4, 4, 5, 5, 5, 8, 9, 9, 10, 10, 11, 13, 14, 16, 17, 17, 18, 20, 21,
+        23, 25, 26, 28, 29, 31, 33, 35, 37, 38, 40, 43, 45, 47, 49,
+    ],
+    [
+        0, 1, 1, 2, 2, 4, 4, 6, 6, 8, 8, 8, 10, 12, 16, 12, 17, 16, 18, 21, 20, 23, 23, 25, 27, 29,
+        34, 34, 35, 38, 40, 43, 45, 48, 51, 53, 56, 59, 62, 65, 68,
+    ],
+    [
+        0, 1, 1, 2, 4, 4, 4, 5, 6, 8, 8, 11, 11, 16, 16, 18, 16, 19, 21, 25, 25, 25, 34, 30, 32,
+        35, 37, 40, 42, 45, 48, 51, 54, 57, 60, 63, 66, 70, 74, 77, 81,
+    ],
+];
 
 /// Product of two field elements.
 fn gf_mul(x: u8, y: u8) -> u8 {
@@ -135,4 +176,22 @@ pub(crate) fn penalty(size: usize, modules: &[bool]) -> u32 {
     let total = (size * size) as i32;
     let k = ((dark * 20 - total * 10).abs() + total - 1) / total - 1;
     (result + k * 10).max(0) as u32
+}
+
+/// The centres of the alignment patterns along one axis.
+pub(crate) fn alignment_positions(version: usize) -> Vec<usize> {
+    if version == 1 {
+        return Vec::new();
+    }
+    let count = version / 7 + 2;
+    let step = if version == 32 {
+        26
+    } else {
+        (version * 4 + count * 2 + 1) / (count * 2 - 2) * 2
+    };
+    let size = version * 4 + 17;
+    let mut positions: Vec<usize> = (0..count - 1).map(|i| size - 7 - i * step).collect();
+    positions.push(6);
+    positions.reverse();
+    positions
 }
