@@ -1,6 +1,7 @@
 //! End-to-end harness: the built app (`dist/`) served by an in-process relay
-//! on a free loopback port, and real headless browsers driven over WebDriver
-//! by a chromedriver this harness starts and always stops.
+//! on a free loopback port, and real headless browsers (Chromium, and
+//! Firefox ESR: `firefox.rs`) driven over WebDriver by drivers this harness
+//! starts and always stops. Any page error fails the test (`page_errors.rs`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -12,6 +13,16 @@ use tokio::process::{Child, Command};
 use tokio::sync::oneshot;
 
 pub use thirtyfour;
+
+mod firefox;
+pub mod page_errors;
+
+/// Which browser a session runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Browser {
+    Chromium,
+    Firefox,
+}
 
 /// Where `trunk build --release` puts the app.
 pub fn dist_dir() -> PathBuf {
@@ -102,6 +113,8 @@ pub struct Harness {
     relay_stop: Option<oneshot::Sender<()>>,
     driver_url: String,
     _driver: Child,
+    /// One geckodriver per Firefox session, killed (with its Firefox) on drop.
+    geckodrivers: std::sync::Mutex<Vec<Child>>,
 }
 
 impl Harness {
@@ -137,6 +150,7 @@ impl Harness {
             relay_stop: Some(relay_stop),
             driver_url: format!("http://127.0.0.1:{port}"),
             _driver: driver,
+            geckodrivers: std::sync::Mutex::new(Vec::new()),
         }
     }
 
@@ -213,9 +227,36 @@ impl Harness {
         {
             caps.add_arg(arg).expect("chrome argument");
         }
-        WebDriver::new(&self.driver_url, caps)
+        let driver = WebDriver::new(&self.driver_url, caps)
             .await
-            .expect("a WebDriver session")
+            .expect("a WebDriver session");
+        page_errors::install_on_new_documents(&driver)
+            .await
+            .expect("the page error listener");
+        driver
+    }
+
+    /// A new headless Firefox ESR session (its own geckodriver) with fake
+    /// camera and microphone.
+    pub async fn firefox(&self) -> WebDriver {
+        let gecko = firefox::start_geckodriver().await;
+        let caps = firefox::capabilities().expect("Firefox capabilities");
+        let url = gecko.url.clone();
+        self.geckodrivers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(gecko.child);
+        WebDriver::new(&url, caps)
+            .await
+            .expect("a Firefox WebDriver session")
+    }
+
+    /// A new session of `browser`.
+    pub async fn session(&self, browser: Browser) -> WebDriver {
+        match browser {
+            Browser::Chromium => self.browser().await,
+            Browser::Firefox => self.firefox().await,
+        }
     }
 }
 
@@ -231,7 +272,13 @@ impl Drop for Harness {
         if let Some(stop) = self.relay_stop.take() {
             let _ = stop.send(());
         }
-        if let Some(group) = self.browser_process_group() {
+        let chromedriver = self.browser_process_group();
+        let geckodrivers = self
+            .geckodrivers
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner());
+        let groups = geckodrivers.iter().filter_map(|child| child.id());
+        for group in chromedriver.into_iter().chain(groups.map(|id| id as i32)) {
             // SAFETY: kill(2) with a negative pid signals that process group only.
             unsafe {
                 libc::kill(-group, libc::SIGKILL);
@@ -296,9 +343,16 @@ pub mod page {
 
     use super::eventually;
 
+    /// Loads `url` and makes sure its page errors are recorded (Firefox has
+    /// no hook that runs before the page: see page_errors.rs).
+    pub async fn goto(driver: &WebDriver, url: &str) -> WebDriverResult<()> {
+        driver.goto(url).await?;
+        crate::page_errors::install(driver).await
+    }
+
     /// Opens a room link and presses *Join* on the pre-join screen it shows.
     pub async fn open_room(driver: &WebDriver, url: &str) -> WebDriverResult<()> {
-        driver.goto(url).await?;
+        goto(driver, url).await?;
         let join = eventually("the pre-join screen", Duration::from_secs(20), || async {
             driver.find(By::Css("[data-testid=join]")).await.ok()
         })
@@ -306,10 +360,26 @@ pub mod page {
         join.click().await
     }
 
-    /// Runs `js` in the page and returns what it returned (`null` on failure).
+    /// Runs `js` in the page and returns what it returned (`null` on
+    /// failure). Panics if the page has raised an error or an unhandled
+    /// rejection (page_errors.rs), so every helper that polls checks it.
     pub async fn script(driver: &WebDriver, js: &str) -> Value {
-        match driver.execute(js, Vec::new()).await {
-            Ok(ret) => ret.json().clone(),
+        match driver
+            .execute(crate::page_errors::wrap(js), Vec::new())
+            .await
+        {
+            Ok(ret) => {
+                let errors = crate::page_errors::errors_in(ret.json());
+                if !errors.is_empty() {
+                    let url = driver
+                        .current_url()
+                        .await
+                        .map(|u| u.to_string())
+                        .unwrap_or_default();
+                    crate::page_errors::fail_on(&errors, &url);
+                }
+                ret.json()[0].clone()
+            }
             Err(_) => Value::Null,
         }
     }
@@ -402,6 +472,34 @@ pub mod page {
                 .then_some(())
         })
         .await;
+    }
+
+    /// Clicks every *Click to start audio/video* button shown (as a person
+    /// would where the browser refused to autoplay); returns how many.
+    pub async fn click_start_playback(driver: &WebDriver) -> usize {
+        let buttons = driver
+            .find_all(By::Css("[data-testid=start-playback]"))
+            .await
+            .unwrap_or_default();
+        let mut clicked = 0;
+        for button in buttons {
+            if button.click().await.is_ok() {
+                clicked += 1;
+            }
+        }
+        clicked
+    }
+
+    /// `data-playback` of every remote video (`ok`/`refused`).
+    pub async fn playback_states(driver: &WebDriver) -> Vec<String> {
+        script(
+            driver,
+            "return [...document.querySelectorAll('[data-testid=remote-video]')].map(v => v.dataset.playback || '');",
+        )
+        .await
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
     }
 
     pub async fn send_chat(driver: &WebDriver, text: &str) -> WebDriverResult<()> {
