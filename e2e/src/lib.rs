@@ -194,13 +194,30 @@ impl Harness {
 
     /// A new headless Chromium session with fake camera and microphone.
     pub async fn browser(&self) -> WebDriver {
-        self.browser_with(&["--use-fake-ui-for-media-stream"]).await
+        self.browser_with(&[
+            "--use-fake-ui-for-media-stream",
+            "--autoplay-policy=no-user-gesture-required",
+        ])
+        .await
+    }
+
+    /// A Chromium that keeps the desktop autoplay policy: sound needs a
+    /// user gesture first (for the *Click to start* tests).
+    pub async fn browser_strict_autoplay(&self) -> WebDriver {
+        self.browser_with(&[
+            "--use-fake-ui-for-media-stream",
+            "--autoplay-policy=document-user-activation-required",
+        ])
+        .await
     }
 
     /// A browser whose user refuses camera and microphone permission.
     pub async fn browser_denying_media(&self) -> WebDriver {
-        self.browser_with(&["--use-fake-ui-for-media-stream=deny"])
-            .await
+        self.browser_with(&[
+            "--use-fake-ui-for-media-stream=deny",
+            "--autoplay-policy=no-user-gesture-required",
+        ])
+        .await
     }
 
     async fn browser_with(&self, media_ui: &[&str]) -> WebDriver {
@@ -219,7 +236,6 @@ impl Harness {
             "--no-first-run",
             "--disable-features=WebRtcHideLocalIpsWithMdns",
             "--allow-loopback-in-peer-connection",
-            "--autoplay-policy=no-user-gesture-required",
             "--window-size=1280,800",
         ]
         .iter()

@@ -148,3 +148,86 @@ async fn chromium_calls_firefox_with_video_chat_and_a_file() {
 async fn firefox_calls_chromium_with_video_chat_and_a_file() {
     call_across([Browser::Firefox, Browser::Chromium], "fox-chrome").await;
 }
+
+/// Bob's browser (`strict`: the default autoplay policy) joins with no user
+/// gesture — *Join* pressed by a script, and no camera of his own, which
+/// would also let Firefox autoplay — so the browser refuses to play alice's
+/// video with sound. The tile says so and offers *Click to start*; one
+/// click plays the video and the button goes away.
+async fn refused_autoplay_is_started_by_a_click(bob_is_firefox: bool) {
+    let harness = Harness::start().await;
+    let alice = harness.browser().await;
+    let bob = if bob_is_firefox {
+        harness.firefox().await
+    } else {
+        harness.browser_strict_autoplay().await
+    };
+    let alice_url = harness.room_url("gesture", "name=alice");
+    let bob_url = harness.room_url("gesture", "name=bob&media=none");
+    let (a, b) = (alice.clone(), bob.clone());
+    let outcome = tokio::spawn(async move {
+        page::open_room(&a, &alice_url).await.expect("alice joins");
+        page::goto(&b, &bob_url).await.expect("bob opens the link");
+        eventually("bob's pre-join screen", Duration::from_secs(20), || async {
+            b.find(By::Css("[data-testid=join]")).await.ok()
+        })
+        .await;
+        page::script(
+            &b,
+            "document.querySelector('[data-testid=join]').click(); return true;",
+        )
+        .await;
+        wait_connected(&b, 1, "bob sees alice connected").await;
+        let button = eventually(
+            "the start button on alice's tile",
+            Duration::from_secs(30),
+            || async {
+                let refused = page::playback_states(&b).await == ["refused"];
+                let button = b
+                    .find(By::Css("[data-testid=peer] [data-testid=start-playback]"))
+                    .await
+                    .ok();
+                button.filter(|_| refused)
+            },
+        )
+        .await;
+        let paused = page::script(
+            &b,
+            "return document.querySelector('[data-testid=remote-video]').paused;",
+        )
+        .await;
+        assert_eq!(paused.as_bool(), Some(true), "the refused video is paused");
+        button.click().await.expect("bob clicks start");
+        page::wait_videos_playing(&b, "alice's video plays at bob after the click").await;
+        eventually(
+            "the start button goes away",
+            Duration::from_secs(10),
+            || async {
+                (page::playback_states(&b).await == ["ok"]
+                    && b.find(By::Css("[data-testid=start-playback]"))
+                        .await
+                        .is_err())
+                .then_some(())
+            },
+        )
+        .await;
+        page_errors::assert_none(&a).await;
+        page_errors::assert_none(&b).await;
+    })
+    .await;
+    let _ = alice.quit().await;
+    let _ = bob.quit().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic.into_panic());
+    }
+}
+
+#[tokio::test]
+async fn firefox_refusing_autoplay_offers_click_to_start() {
+    refused_autoplay_is_started_by_a_click(true).await;
+}
+
+#[tokio::test]
+async fn chromium_refusing_autoplay_offers_click_to_start() {
+    refused_autoplay_is_started_by_a_click(false).await;
+}
