@@ -165,6 +165,32 @@ impl Harness {
         self.relay_stop = Some(stop);
     }
 
+    /// Stops the relay (and so the app's files) until [`Harness::start_relay`];
+    /// returns once its port refuses connections.
+    pub async fn stop_relay(&mut self) {
+        if let Some(stop) = self.relay_stop.take() {
+            let _ = stop.send(());
+        }
+        for _ in 0..200 {
+            if tokio::net::TcpStream::connect(self.relay_addr)
+                .await
+                .is_err()
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the relay at {} still accepts connections", self.relay_addr);
+    }
+
+    /// Starts the relay again on the same address after [`Harness::stop_relay`].
+    pub async fn start_relay(&mut self) {
+        if self.relay_stop.is_none() {
+            let (_, stop) = spawn_relay(self.relay_addr).await;
+            self.relay_stop = Some(stop);
+        }
+    }
+
     /// The app's URL for `room` with signaling through `relay_url` instead of
     /// the harness's own relay (which still serves the page).
     pub fn room_url_via(&self, relay_url: &str, room: &str, query: &str) -> String {
