@@ -267,3 +267,99 @@ async fn the_qr_code_is_the_room_link_and_copy_link_copies_it() {
     let _ = driver.quit().await;
     outcome.expect("the share panel test ran");
 }
+
+/// The title of bob's tab at `url_part`, read from the browser (DevTools
+/// `Target.getTargets`), so it can be read while another tab is in front.
+async fn tab_title(driver: &WebDriver, url_part: &str) -> Option<String> {
+    let targets = driver
+        .cdp()
+        .send_raw("Target.getTargets", serde_json::json!({}))
+        .await
+        .ok()?;
+    targets["targetInfos"].as_array()?.iter().find_map(|t| {
+        (t["type"] == "page" && t["url"].as_str()?.contains(url_part))
+            .then(|| t["title"].as_str().map(str::to_string))?
+    })
+}
+
+#[tokio::test]
+async fn unread_messages_count_in_the_title_while_the_tab_is_hidden() {
+    let harness = Harness::start().await;
+    let alice = harness.browser().await;
+    let bob = harness.browser().await;
+    let (a, b) = (alice.clone(), bob.clone());
+    let alice_url = harness.room_url("attention", "name=alice&media=none");
+    let bob_url = harness.room_url("attention", "name=bob&media=none");
+    let outcome = tokio::spawn(async move {
+        b.cdp()
+            .send_raw(
+                "Browser.grantPermissions",
+                serde_json::json!({ "permissions": ["notifications"] }),
+            )
+            .await
+            .expect("grants notifications");
+        page::open_room(&a, &alice_url).await.expect("alice joins");
+        page::open_room(&b, &bob_url).await.expect("bob joins");
+        wait_connected(&a, 1, "alice sees bob").await;
+        wait_connected(&b, 1, "bob sees alice").await;
+        assert!(
+            b.find(By::Css("[data-testid=notify-state]")).await.is_ok(),
+            "bob allowed notifications"
+        );
+        assert!(
+            a.find(By::Css("[data-testid=notify-me]")).await.is_ok(),
+            "alice may be asked"
+        );
+        assert_eq!(b.title().await.expect("title"), "peerlink · attention");
+        let call_tab = b.window().await.expect("bob's tab");
+        let other = b.new_tab().await.expect("a new tab");
+        b.switch_to_window(other)
+            .await
+            .expect("bob looks elsewhere");
+        let hidden = page::script(&b, "return true;").await; // the call tab is now in the background
+        assert_eq!(hidden.as_bool(), Some(true));
+        page::send_chat(&a, "are you there?")
+            .await
+            .expect("alice types");
+        eventually(
+            "bob's title counts one",
+            Duration::from_secs(20),
+            || async {
+                (tab_title(&b, "attention").await.as_deref() == Some("(1) peerlink · attention"))
+                    .then_some(())
+            },
+        )
+        .await;
+        page::send_chat(&a, "hello?")
+            .await
+            .expect("alice types again");
+        eventually(
+            "bob's title counts two",
+            Duration::from_secs(20),
+            || async {
+                (tab_title(&b, "attention").await.as_deref() == Some("(2) peerlink · attention"))
+                    .then_some(())
+            },
+        )
+        .await;
+        b.close_window().await.expect("closes the other tab");
+        b.switch_to_window(call_tab).await.expect("bob comes back");
+        b.cdp()
+            .send_raw("Page.bringToFront", serde_json::json!({}))
+            .await
+            .expect("to the front");
+        eventually("the count clears", Duration::from_secs(20), || async {
+            (b.title().await.ok()?.as_str() == "peerlink · attention").then_some(())
+        })
+        .await;
+        page::wait_chat(&b, "hello?", "bob reads the messages").await;
+        page_errors::assert_none(&a).await;
+        page_errors::assert_none(&b).await;
+    })
+    .await;
+    let _ = alice.quit().await;
+    let _ = bob.quit().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic.into_panic());
+    }
+}
