@@ -72,12 +72,13 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
-// Pages: the network first (a new build shows at once), the cached shell
-// when the network or the server is down.
+// The app's page: the network first (a new build shows at once), the
+// cached shell when the network or the server is down.
 async function page(request) {
   try {
     const response = await fetch(request);
-    if (response.ok) await keepShell(response.clone()).catch(() => {});
+    const html = (response.headers.get('content-type') || '').startsWith('text/html');
+    if (response.ok && html) await keepShell(response.clone()).catch(() => {});
     return response;
   } catch (err) {
     const cached = await caches.match(scopeUrl(), { cacheName: SHELL });
@@ -86,14 +87,25 @@ async function page(request) {
   }
 }
 
-// Hashed and static assets: the cache first, filled on first use.
-async function asset(request) {
+// Assets: the cache first, filled on first use. Hashed names never change
+// content; the others (icons, manifest) are refreshed in the background.
+async function asset(request, event) {
   const cache = await caches.open(SHELL);
   const cached = await cache.match(request);
-  if (cached) return cached;
-  const response = await fetch(request);
-  if (response.ok) await cache.put(request, response.clone());
-  return response;
+  const refresh = () => fetch(request).then(async (response) => {
+    if (response.ok) await cache.put(request, response.clone());
+    return response;
+  });
+  if (!cached) return refresh();
+  if (!HASHED.test(new URL(request.url).pathname)) event.waitUntil(refresh().catch(() => {}));
+  return cached;
+}
+
+// Only the app's own page is served from the cache: other addresses on
+// the server (/healthz, /metrics, …) go to the network as they are.
+function isAppPage(url) {
+  const scope = new URL(scopeUrl()).pathname;
+  return url.pathname === scope || url.pathname === scope + 'index.html';
 }
 
 // The share target: keep the files, then open the app, which offers them
@@ -129,8 +141,8 @@ self.addEventListener('fetch', (event) => {
   } else if (request.method !== 'GET') {
     // Not ours.
   } else if (request.mode === 'navigate') {
-    event.respondWith(page(request));
+    if (isAppPage(url)) event.respondWith(page(request));
   } else if (ASSET.test(url.pathname)) {
-    event.respondWith(asset(request));
+    event.respondWith(asset(request, event));
   }
 });

@@ -56,6 +56,8 @@ pub fn use_playback(
         element.set_src_object(current.as_ref());
         if current.is_some() {
             start_playing(&element, refused);
+        } else {
+            refused.try_set(None);
         }
     });
     on_cleanup(move || {
