@@ -260,6 +260,10 @@ async fn the_qr_code_is_the_room_link_and_copy_link_copies_it() {
         })
         .await;
         assert_eq!(copied, link);
+        // Kept as an artifact: the share panel as a person sees it.
+        let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
+        let _ = std::fs::create_dir_all(&shots);
+        let _ = driver.screenshot(&shots.join("share.png")).await;
         page_errors::assert_none(&driver).await;
         WebDriverResult::Ok(())
     }
