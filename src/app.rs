@@ -19,6 +19,7 @@ fn launch_options() -> LaunchOptions {
 pub fn App() -> impl IntoView {
     let i18n = I18n(RwSignal::new(Lang::detect()));
     provide_context(i18n);
+    crate::hooks::use_service_worker();
     Effect::new(move |_| location::set_document_lang(i18n.0.get().code()));
 
     let options = launch_options();

@@ -299,6 +299,31 @@ messages! {
         "此房间链接已损坏：缺少密钥或密钥过短。请重新索取链接。";
     ErrNoCrypto => "This browser cannot seal a private room here (WebCrypto needs HTTPS or localhost).",
         "此浏览器无法在此处加密私密房间（WebCrypto 需要 HTTPS 或 localhost）。";
+    // --- playback, sharing, PWA, notifications (issue 12) ---
+    StartPlayback => "Click to start audio/video",
+        "点击开始播放音视频";
+    Invite => "Invite people",
+        "邀请他人";
+    ShareLink => "Share…",
+        "分享…";
+    QrCaption => "Scan with a phone camera to join this room",
+        "用手机相机扫码加入此房间";
+    ShareFailed => "Sharing failed",
+        "分享失败";
+    NotifyMe => "Notify me while this tab is hidden",
+        "此标签页隐藏时通知我";
+    NotifyOn => "Notifications are on while this tab is hidden",
+        "此标签页隐藏时会发送通知";
+    NotifyBlocked => "Notifications are blocked in the browser's site settings",
+        "浏览器的网站设置已禁止通知";
+    NotifySendsFile => "sends a file:",
+        "发送了文件：";
+    SharedFiles => "Shared to peerlink:",
+        "分享到 peerlink 的文件：";
+    SendShared => "Send to everyone",
+        "发送给所有人";
+    DiscardShared => "Discard",
+        "丢弃";
 }
 
 /// The text of `msg` in `lang`.

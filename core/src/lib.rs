@@ -4,6 +4,7 @@
 //! in as a value) that hands back actions. It knows no browser, socket or
 //! clock; `src/rtc`, `src/signaling` and `src/room` carry its actions out.
 
+mod attention;
 mod backoff;
 mod chat;
 mod diagnosis;
@@ -12,6 +13,10 @@ mod negotiation;
 #[cfg(test)]
 mod negotiation_model;
 mod presence;
+pub mod qr;
+mod qr_math;
+#[cfg(test)]
+mod qr_tests;
 mod rate;
 mod reconnect;
 mod room;
@@ -24,6 +29,10 @@ mod time;
 pub mod transfer;
 mod trust;
 
+pub use attention::{
+    Arrival, Attention, AttentionAction, Notification, NotifyPermission, NOTIFY_BODY_CHARS,
+    NOTIFY_QUIET,
+};
 pub use backoff::Backoff;
 pub use chat::{ChatFilter, CHAT_WINDOW};
 pub use diagnosis::{diagnose, CandidateCounts, ConnectFacts, ConnectFailure};

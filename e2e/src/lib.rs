@@ -1,6 +1,7 @@
 //! End-to-end harness: the built app (`dist/`) served by an in-process relay
-//! on a free loopback port, and real headless browsers driven over WebDriver
-//! by a chromedriver this harness starts and always stops.
+//! on a free loopback port, and real headless browsers (Chromium, and
+//! Firefox ESR: `firefox.rs`) driven over WebDriver by drivers this harness
+//! starts and always stops. Any page error fails the test (`page_errors.rs`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -12,6 +13,16 @@ use tokio::process::{Child, Command};
 use tokio::sync::oneshot;
 
 pub use thirtyfour;
+
+mod firefox;
+pub mod page_errors;
+
+/// Which browser a session runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Browser {
+    Chromium,
+    Firefox,
+}
 
 /// Where `trunk build --release` puts the app.
 pub fn dist_dir() -> PathBuf {
@@ -137,6 +148,8 @@ pub struct Harness {
     relay_stop: Option<oneshot::Sender<()>>,
     driver_url: String,
     _driver: Child,
+    /// One geckodriver per Firefox session, killed (with its Firefox) on drop.
+    geckodrivers: std::sync::Mutex<Vec<Child>>,
 }
 
 impl Harness {
@@ -172,6 +185,7 @@ impl Harness {
             relay_stop: Some(relay_stop),
             driver_url: format!("http://127.0.0.1:{port}"),
             _driver: driver,
+            geckodrivers: std::sync::Mutex::new(Vec::new()),
         }
     }
 
@@ -184,6 +198,32 @@ impl Harness {
         tokio::time::sleep(down).await;
         let (_, stop) = spawn_relay(self.relay_addr).await;
         self.relay_stop = Some(stop);
+    }
+
+    /// Stops the relay (and so the app's files) until [`Harness::start_relay`];
+    /// returns once its port refuses connections.
+    pub async fn stop_relay(&mut self) {
+        if let Some(stop) = self.relay_stop.take() {
+            let _ = stop.send(());
+        }
+        for _ in 0..200 {
+            if tokio::net::TcpStream::connect(self.relay_addr)
+                .await
+                .is_err()
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the relay at {} still accepts connections", self.relay_addr);
+    }
+
+    /// Starts the relay again on the same address after [`Harness::stop_relay`].
+    pub async fn start_relay(&mut self) {
+        if self.relay_stop.is_none() {
+            let (_, stop) = spawn_relay(self.relay_addr).await;
+            self.relay_stop = Some(stop);
+        }
     }
 
     /// The app's URL for `room` with signaling through `relay_url` instead of
@@ -215,13 +255,30 @@ impl Harness {
 
     /// A new headless Chromium session with fake camera and microphone.
     pub async fn browser(&self) -> WebDriver {
-        self.browser_with(&["--use-fake-ui-for-media-stream"]).await
+        self.browser_with(&[
+            "--use-fake-ui-for-media-stream",
+            "--autoplay-policy=no-user-gesture-required",
+        ])
+        .await
+    }
+
+    /// A Chromium that keeps the desktop autoplay policy: sound needs a
+    /// user gesture first (for the *Click to start* tests).
+    pub async fn browser_strict_autoplay(&self) -> WebDriver {
+        self.browser_with(&[
+            "--use-fake-ui-for-media-stream",
+            "--autoplay-policy=document-user-activation-required",
+        ])
+        .await
     }
 
     /// A browser whose user refuses camera and microphone permission.
     pub async fn browser_denying_media(&self) -> WebDriver {
-        self.browser_with(&["--use-fake-ui-for-media-stream=deny"])
-            .await
+        self.browser_with(&[
+            "--use-fake-ui-for-media-stream=deny",
+            "--autoplay-policy=no-user-gesture-required",
+        ])
+        .await
     }
 
     async fn browser_with(&self, media_ui: &[&str]) -> WebDriver {
@@ -240,7 +297,6 @@ impl Harness {
             "--no-first-run",
             "--disable-features=WebRtcHideLocalIpsWithMdns",
             "--allow-loopback-in-peer-connection",
-            "--autoplay-policy=no-user-gesture-required",
             "--window-size=1280,800",
         ]
         .iter()
@@ -248,9 +304,36 @@ impl Harness {
         {
             caps.add_arg(arg).expect("chrome argument");
         }
-        WebDriver::new(&self.driver_url, caps)
+        let driver = WebDriver::new(&self.driver_url, caps)
             .await
-            .expect("a WebDriver session")
+            .expect("a WebDriver session");
+        page_errors::install_on_new_documents(&driver)
+            .await
+            .expect("the page error listener");
+        driver
+    }
+
+    /// A new headless Firefox ESR session (its own geckodriver) with fake
+    /// camera and microphone.
+    pub async fn firefox(&self) -> WebDriver {
+        let gecko = firefox::start_geckodriver().await;
+        let caps = firefox::capabilities().expect("Firefox capabilities");
+        let url = gecko.url.clone();
+        self.geckodrivers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(gecko.child);
+        WebDriver::new(&url, caps)
+            .await
+            .expect("a Firefox WebDriver session")
+    }
+
+    /// A new session of `browser`.
+    pub async fn session(&self, browser: Browser) -> WebDriver {
+        match browser {
+            Browser::Chromium => self.browser().await,
+            Browser::Firefox => self.firefox().await,
+        }
     }
 }
 
@@ -266,7 +349,13 @@ impl Drop for Harness {
         if let Some(stop) = self.relay_stop.take() {
             let _ = stop.send(());
         }
-        if let Some(group) = self.browser_process_group() {
+        let chromedriver = self.browser_process_group();
+        let geckodrivers = self
+            .geckodrivers
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner());
+        let groups = geckodrivers.iter().filter_map(|child| child.id());
+        for group in chromedriver.into_iter().chain(groups.map(|id| id as i32)) {
             // SAFETY: kill(2) with a negative pid signals that process group only.
             unsafe {
                 libc::kill(-group, libc::SIGKILL);
@@ -331,9 +420,16 @@ pub mod page {
 
     use super::eventually;
 
+    /// Loads `url` and makes sure its page errors are recorded (Firefox has
+    /// no hook that runs before the page: see page_errors.rs).
+    pub async fn goto(driver: &WebDriver, url: &str) -> WebDriverResult<()> {
+        driver.goto(url).await?;
+        crate::page_errors::install(driver).await
+    }
+
     /// Opens a room link and presses *Join* on the pre-join screen it shows.
     pub async fn open_room(driver: &WebDriver, url: &str) -> WebDriverResult<()> {
-        driver.goto(url).await?;
+        goto(driver, url).await?;
         let join = eventually("the pre-join screen", Duration::from_secs(20), || async {
             driver.find(By::Css("[data-testid=join]")).await.ok()
         })
@@ -341,10 +437,26 @@ pub mod page {
         join.click().await
     }
 
-    /// Runs `js` in the page and returns what it returned (`null` on failure).
+    /// Runs `js` in the page and returns what it returned (`null` on
+    /// failure). Panics if the page has raised an error or an unhandled
+    /// rejection (page_errors.rs), so every helper that polls checks it.
     pub async fn script(driver: &WebDriver, js: &str) -> Value {
-        match driver.execute(js, Vec::new()).await {
-            Ok(ret) => ret.json().clone(),
+        match driver
+            .execute(crate::page_errors::wrap(js), Vec::new())
+            .await
+        {
+            Ok(ret) => {
+                let errors = crate::page_errors::errors_in(ret.json());
+                if !errors.is_empty() {
+                    let url = driver
+                        .current_url()
+                        .await
+                        .map(|u| u.to_string())
+                        .unwrap_or_default();
+                    crate::page_errors::fail_on(&errors, &url);
+                }
+                ret.json()[0].clone()
+            }
             Err(_) => Value::Null,
         }
     }
@@ -437,6 +549,34 @@ pub mod page {
                 .then_some(())
         })
         .await;
+    }
+
+    /// Clicks every *Click to start audio/video* button shown (as a person
+    /// would where the browser refused to autoplay); returns how many.
+    pub async fn click_start_playback(driver: &WebDriver) -> usize {
+        let buttons = driver
+            .find_all(By::Css("[data-testid=start-playback]"))
+            .await
+            .unwrap_or_default();
+        let mut clicked = 0;
+        for button in buttons {
+            if button.click().await.is_ok() {
+                clicked += 1;
+            }
+        }
+        clicked
+    }
+
+    /// `data-playback` of every remote video (`ok`/`refused`).
+    pub async fn playback_states(driver: &WebDriver) -> Vec<String> {
+        script(
+            driver,
+            "return [...document.querySelectorAll('[data-testid=remote-video]')].map(v => v.dataset.playback || '');",
+        )
+        .await
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
     }
 
     pub async fn send_chat(driver: &WebDriver, text: &str) -> WebDriverResult<()> {

@@ -5,8 +5,11 @@
 
 pub mod clipboard;
 pub mod location;
+pub mod notification;
 mod notify;
 pub mod playback;
+pub mod pwa;
+pub mod share;
 pub mod storage;
 mod timer;
 

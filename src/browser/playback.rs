@@ -1,6 +1,8 @@
 //! Starting a `<video>`/`<audio>` element with `play()` and reading why it
 //! did not start. It reports; it must not retry or decide what to show.
 
+use std::future::Future;
+
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlMediaElement;
 
@@ -19,19 +21,23 @@ pub enum PlayError {
     Other(String),
 }
 
-/// Calls `element.play()` and waits for its promise.
-pub async fn play(element: &HtmlMediaElement) -> Result<(), PlayError> {
-    let promise = element
+/// Calls `element.play()` at once (so a click handler's user gesture
+/// counts) and returns a future of its promise's outcome. The promise is
+/// always awaited, so a refusal never becomes an unhandled rejection.
+pub fn play(element: &HtmlMediaElement) -> impl Future<Output = Result<(), PlayError>> {
+    let started = element
         .play()
-        .map_err(|e| PlayError::Other(js_error_name(&e)))?;
-    JsFuture::from(promise).await.map(drop).map_err(|e| {
-        let name = js_error_name(&e);
-        if name.starts_with("NotAllowedError") {
-            PlayError::Refused
-        } else if name.starts_with("AbortError") {
-            PlayError::Interrupted
-        } else {
-            PlayError::Other(name)
-        }
-    })
+        .map_err(|e| PlayError::Other(js_error_name(&e)));
+    async move {
+        JsFuture::from(started?).await.map(drop).map_err(|e| {
+            let name = js_error_name(&e);
+            if name.starts_with("NotAllowedError") {
+                PlayError::Refused
+            } else if name.starts_with("AbortError") {
+                PlayError::Interrupted
+            } else {
+                PlayError::Other(name)
+            }
+        })
+    }
 }

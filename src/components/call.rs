@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use web_sys::MediaStream;
 
-use super::{ChatPanel, Controls, FilesPanel, PeerTile, Settings, VideoTile};
+use super::{ChatPanel, Controls, FilesPanel, PeerTile, Settings, SharePanel, VideoTile};
 use crate::browser::location;
 use crate::errors::Notice;
 use crate::hooks::{
@@ -84,7 +84,6 @@ pub fn CallView(
             .with(|list| list.iter().map(|p| p.id).collect::<Vec<_>>())
     };
     let data_only = request.media == MediaMode::None;
-
     view! {
         <section class="call">
             <CallHeader room_name=request.room.clone() room=room access=access.access data_only=data_only/>
@@ -102,6 +101,7 @@ pub fn CallView(
                     <Controls media=media room=room on_leave=leave/>
                 </div>
                 <aside class="side">
+                    <SharePanel room_name=request.room.clone() access=access.access room=room transfers=transfers/>
                     <ChatPanel room=room/>
                     <FilesPanel transfers=transfers room=room/>
                     <Settings media=media room=room/>

@@ -9,6 +9,7 @@ mod language_switch;
 mod lobby;
 mod peer_tile;
 pub mod settings;
+mod share;
 mod video_tile;
 
 pub use call::CallView;
@@ -19,4 +20,5 @@ pub use language_switch::LanguageSwitch;
 pub use lobby::Lobby;
 pub use peer_tile::PeerTile;
 pub use settings::Settings;
+pub use share::SharePanel;
 pub use video_tile::VideoTile;

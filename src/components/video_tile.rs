@@ -1,10 +1,13 @@
-//! A `<video>` bound to a stream signal. It renders the element and marks
-//! refused autoplay (`data-playback`); the playback itself is `use_playback`'s.
+//! A `<video>` bound to a stream signal. It renders the element, marks
+//! refused autoplay (`data-playback`) and then offers *Click to start
+//! audio/video* (`start-playback`), which disappears once the video plays;
+//! the playback itself is `use_playback`'s.
 
 use leptos::prelude::*;
 use web_sys::MediaStream;
 
 use crate::hooks::use_playback;
+use crate::i18n::{I18n, Msg};
 
 /// Props: `stream` to show; `muted` for the local preview (no echo);
 /// `testid` is the data-testid of the element.
@@ -14,16 +17,18 @@ pub fn VideoTile(
     muted: bool,
     testid: &'static str,
 ) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
     let video = NodeRef::<leptos::html::Video>::new();
-    let refused = use_playback(video, stream);
-    let playback = move || {
-        if refused.get().is_some() {
-            "refused"
-        } else {
-            "ok"
-        }
-    };
+    let playback = use_playback(video, stream);
+    let refused = move || playback.refused.with(Option::is_some);
+    let state = move || if refused() { "refused" } else { "ok" };
     view! {
-        <video node_ref=video data-testid=testid data-playback=playback autoplay=true playsinline=true prop:muted=muted></video>
+        <video node_ref=video data-testid=testid data-playback=state autoplay=true playsinline=true prop:muted=muted></video>
+        <Show when=refused>
+            <button type="button" class="start-playback" data-testid="start-playback"
+                on:click=move |_| playback.start.run(())>
+                {i18n.t(Msg::StartPlayback)}
+            </button>
+        </Show>
     }
 }

@@ -2,7 +2,9 @@
 //! driven only through the data-testid contract in docs/architecture.md.
 
 mod call;
+mod cross_browser;
 mod files;
 mod lobby;
+mod pwa;
 mod rejoin;
 mod trust;
