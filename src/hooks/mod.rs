@@ -25,5 +25,5 @@ pub use use_playback::use_playback;
 pub use use_room::{use_room, ChatLine, PeerView, TransferHook, TransferInput, UseRoomReturn};
 pub use use_room_access::{use_room_access, RoomAccess, UseRoomAccessReturn};
 pub use use_screen_share::{use_screen_share, UseScreenShareReturn};
-pub use use_stats::use_stats;
+pub use use_stats::{use_data_path, use_stats};
 pub use use_transfers::{use_transfers, UseTransfersReturn};
