@@ -116,6 +116,41 @@ async fn wait_verified(driver: &WebDriver, timeout: Duration) -> String {
     .await
 }
 
+/// Every transfer element's attributes and text (for failure messages).
+async fn transfers(driver: &WebDriver) -> String {
+    let js = "return [...document.querySelectorAll('[data-testid=transfer]')].map(t => \
+        [...t.attributes].map(a => a.name + '=' + a.value).join(' ') + ' | ' + t.textContent).join('\\n');";
+    page::script(driver, js)
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Like [`wait_verified`], but a timeout says where both sides stand.
+async fn wait_verified_or_explain(
+    sender: &WebDriver,
+    receiver: &WebDriver,
+    timeout: Duration,
+) -> String {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if transfer_attr(receiver, "data-state").await.as_deref() == Some("verified") {
+            if let Some(sha) = transfer_attr(receiver, "data-sha256").await {
+                return sha;
+            }
+        }
+        if Instant::now() >= deadline {
+            panic!(
+                "the receiver did not verify the file within {timeout:?}\nsender: {}\nreceiver: {}",
+                transfers(sender).await,
+                transfers(receiver).await
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 /// Alice and bob join relay-only; returns once both are connected with
 /// video playing both ways.
 async fn relay_only_video_call(
@@ -181,6 +216,22 @@ async fn with_udp_blocked_a_relay_only_call_falls_back_to_turn_over_tcp() {
     relay_only_call(Listeners::TcpOnly, "tcp").await;
 }
 
+/// The local ICE username fragment of every RTCPeerConnection the page
+/// made, in creation order (an ICE restart changes it).
+async fn ice_ufrags(driver: &WebDriver) -> Vec<String> {
+    let js = "return (window.__pcs || []).map(pc => \
+        ((pc.localDescription && pc.localDescription.sdp.match(/a=ice-ufrag:(\\S+)/)) || [])[1] || '');";
+    page::script(driver, js)
+        .await
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Whether the page is the one loaded at the start (a reload loses it).
 async fn same_page(driver: &WebDriver) -> bool {
     page::script(driver, "return window.__samePage === true;")
@@ -203,6 +254,7 @@ async fn a_coturn_restart_mid_call_recovers_by_ice_restart_and_the_transfer_fini
             page::script(browser, "window.__samePage = true; return true;").await;
         }
         let bob_id = wait_connected(&alice, 1, "before the restart").await;
+        let ufrags_before = [ice_ufrags(&alice).await, ice_ufrags(&bob).await];
         pick(&alice, &path).await;
         accept(&bob).await;
         eventually("bytes are flowing", Duration::from_secs(30), || async {
@@ -242,9 +294,19 @@ async fn a_coturn_restart_mid_call_recovers_by_ice_restart_and_the_transfer_fini
         wait_videos_playing(&alice, "bob's video plays again").await;
         wait_videos_playing(&bob, "alice's video plays again").await;
         chat_both_ways(&alice, &bob, "after the restart").await?;
-        let sha = wait_verified(&bob, Duration::from_secs(240)).await;
+        let sha = wait_verified_or_explain(&alice, &bob, Duration::from_secs(240)).await;
         let verified = back.elapsed();
         assert_eq!(sha, expected, "the transfer resumed and arrived intact");
+        let ufrags_after = [ice_ufrags(&alice).await, ice_ufrags(&bob).await];
+        for (before, after) in ufrags_before.iter().zip(&ufrags_after) {
+            assert!(
+                before.len() == 1
+                    && after.len() == 1
+                    && !before[0].is_empty()
+                    && after[0] != before[0],
+                "one RTCPeerConnection each, whose ICE was restarted: {before:?} → {after:?}"
+            );
+        }
         for (browser, who) in [(&alice, "alice"), (&bob, "bob")] {
             assert!(same_page(browser).await, "{who}'s page was not reloaded");
             wait_relayed(browser, &format!("{who} is still relayed")).await;
