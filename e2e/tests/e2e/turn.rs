@@ -168,12 +168,21 @@ async fn relay_only_video_call(
     Ok(())
 }
 
-/// A relay-only call through coturn with `listeners`: video, chat and a
-/// file both ways round, tiles marked relayed, and the selected pair a
-/// TURN pair reached over `protocol`.
-async fn relay_only_call(listeners: Listeners, protocol: &str) {
+/// A relay-only call through coturn with `listeners`, the relay offering
+/// its URLs with the `offered` transports: video, chat and a file, tiles
+/// marked relayed, and the selected pair a TURN pair reached over `protocol`.
+async fn relay_only_call(listeners: Listeners, offered: &[&str], protocol: &str) {
     let coturn = Coturn::start(listeners).await;
-    let harness = Harness::start_with_turn(&coturn.secret, &coturn.urls()).await;
+    let urls: Vec<String> = coturn
+        .urls()
+        .into_iter()
+        .filter(|url| {
+            offered
+                .iter()
+                .any(|t| url.ends_with(&format!("transport={t}")))
+        })
+        .collect();
+    let harness = Harness::start_with_turn(&coturn.secret, &urls).await;
     let alice = recording_browser(&harness).await;
     let bob = recording_browser(&harness).await;
     let (path, expected) = make_file(&format!("through-turn-{protocol}.bin"), 3 << 20);
@@ -208,12 +217,14 @@ async fn relay_only_call(listeners: Listeners, protocol: &str) {
 
 #[tokio::test]
 async fn a_relay_only_call_goes_through_turn_over_udp() {
-    relay_only_call(Listeners::UdpAndTcp, "udp").await;
+    // Only UDP is offered: with both, the browser may nominate either.
+    relay_only_call(Listeners::UdpAndTcp, &["udp"], "udp").await;
 }
 
 #[tokio::test]
 async fn with_udp_blocked_a_relay_only_call_falls_back_to_turn_over_tcp() {
-    relay_only_call(Listeners::TcpOnly, "tcp").await;
+    // UDP is offered first but coturn does not answer on it.
+    relay_only_call(Listeners::TcpOnly, &["udp", "tcp"], "tcp").await;
 }
 
 /// The local ICE username fragment of every RTCPeerConnection the page
@@ -246,7 +257,7 @@ async fn a_coturn_restart_mid_call_recovers_by_ice_restart_and_the_transfer_fini
     let harness = Harness::start_with_turn(&coturn.secret, &coturn.urls()).await;
     let alice = recording_browser(&harness).await;
     let bob = recording_browser(&harness).await;
-    let size = 160 << 20;
+    let size = 96 << 20;
     let (path, expected) = make_file("across-a-turn-restart.bin", size);
     let outcome = async {
         relay_only_video_call(&harness, &alice, &bob, "turn-restart").await?;
