@@ -24,6 +24,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # redis-server for the relay's scale-out tests, nginx for the relay's
 # reverse-proxy test (relay/tests/nginx.rs), Node.js/npm for wasm-opt.
 apt_wanted=(chromium chromium-driver firefox-esr redis-server nginx)
+# coturn: the TURN server the relay-only calls go through (e2e/src/coturn.rs).
+apt_wanted+=(coturn)
 command -v npm >/dev/null 2>&1 || apt_wanted+=(nodejs npm)
 apt_missing=()
 for pkg in "${apt_wanted[@]}"; do

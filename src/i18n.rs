@@ -324,6 +324,13 @@ messages! {
         "发送给所有人";
     DiscardShared => "Discard",
         "丢弃";
+    // --- relay-only policy and data path (issue 13) ---
+    AlwaysRelay => "Always relay (TURN only)",
+        "始终中继（仅 TURN）";
+    AlwaysRelayHelp => "Used for the next call: everything goes through your TURN server, so others never see your IP address. Needs a TURN server (above, or from the relay). A link with ?policy=relay or ?policy=all overrides it.",
+        "下次通话生效：所有数据都经由 TURN 服务器中转，对方看不到你的 IP 地址。需要 TURN 服务器（上方设置，或由中继提供）。链接中的 ?policy=relay 或 ?policy=all 优先于此设置。";
+    RelayedMark => "relayed",
+        "中转";
 }
 
 /// The text of `msg` in `lang`.

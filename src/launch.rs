@@ -1,6 +1,8 @@
 //! What the page was opened with: the room from the URL fragment and the
-//! `?relay=`, `?ice=`, `?name=`, `?media=` overrides, and what the lobby
+//! `?relay=`, `?ice=`, `?policy=`, `?name=`, `?media=` overrides, and what the lobby
 //! hands over on join. Pure parsing: it must not touch the DOM.
+
+use peerlink_core::IcePolicy;
 
 /// Which local media to capture on join.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +54,8 @@ pub struct LaunchOptions {
     pub relay: Option<String>,
     /// `?ice=` as raw JSON (an array of RTCIceServer dictionaries).
     pub ice: Option<String>,
+    /// `?policy=relay` (TURN only) or `?policy=all`; `None`: the setting decides.
+    pub policy: Option<IcePolicy>,
     pub name: Option<String>,
     pub media: MediaMode,
 }
@@ -63,6 +67,7 @@ impl LaunchOptions {
             room: None,
             relay: None,
             ice: None,
+            policy: None,
             name: None,
             media: MediaMode::Video,
         };
@@ -76,6 +81,7 @@ impl LaunchOptions {
             match key {
                 "relay" if !value.is_empty() => options.relay = Some(value),
                 "ice" if !value.is_empty() => options.ice = Some(value),
+                "policy" => options.policy = IcePolicy::parse(&value),
                 "name" if !value.is_empty() => options.name = Some(value),
                 "media" => options.media = MediaMode::parse(&value).unwrap_or(MediaMode::Video),
                 _ => {}

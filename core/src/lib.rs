@@ -8,6 +8,7 @@ mod attention;
 mod backoff;
 mod chat;
 mod diagnosis;
+mod ice_policy;
 mod ice_restart;
 mod negotiation;
 #[cfg(test)]
@@ -36,6 +37,7 @@ pub use attention::{
 pub use backoff::Backoff;
 pub use chat::{ChatFilter, CHAT_WINDOW};
 pub use diagnosis::{diagnose, CandidateCounts, ConnectFacts, ConnectFailure};
+pub use ice_policy::{DataPath, IcePolicy};
 pub use ice_restart::{IceRestart, DISCONNECTED_GRACE};
 pub use negotiation::{
     Negotiation, NegotiationAction, NegotiationDrops, NegotiationError, Role, SignalingState,

@@ -24,6 +24,8 @@ pub enum Browser {
     Firefox,
 }
 
+pub mod coturn;
+
 /// Where `trunk build --release` puts the app.
 pub fn dist_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist")
@@ -131,7 +133,10 @@ impl BroadcastRelay {
 /// Starts the relay serving `dist/` on `listen`; returns where it listens
 /// and the switch that stops it (gracefully: a close frame to everyone).
 async fn spawn_relay(listen: SocketAddr) -> (SocketAddr, oneshot::Sender<()>) {
-    let mut config = Config::with_listen(listen);
+    spawn_relay_with(Config::with_listen(listen)).await
+}
+
+async fn spawn_relay_with(mut config: Config) -> (SocketAddr, oneshot::Sender<()>) {
     config.serve = Some(dist_dir());
     let relay = Relay::bind(config).await.expect("the relay binds");
     let addr = relay.local_addr().expect("the relay's address");
@@ -338,6 +343,22 @@ impl Harness {
 }
 
 impl Harness {
+    /// Like [`Harness::start`], but the relay also hands out TURN
+    /// credentials for `urls` signed with `secret` at `/turn` (coturn's
+    /// use-auth-secret scheme; see [`coturn::Coturn`]).
+    pub async fn start_with_turn(secret: &str, urls: &[String]) -> Harness {
+        let mut harness = Harness::start().await;
+        let mut config = Config::with_listen("127.0.0.1:0".parse().expect("an address"));
+        config.turn_secret = Some(secret.to_string());
+        config.turn_urls = urls.to_vec();
+        let (addr, stop) = spawn_relay_with(config).await;
+        if let Some(plain) = harness.relay_stop.replace(stop) {
+            let _ = plain.send(());
+        }
+        harness.relay_addr = addr;
+        harness
+    }
+
     /// The process group of chromedriver and every browser it started.
     pub fn browser_process_group(&self) -> Option<i32> {
         self._driver.id().map(|pid| pid as i32)

@@ -42,7 +42,7 @@ pub fn CallView(
         request.microphone.clone(),
     );
     let relay = relay_url(&options);
-    let ice = use_ice(options.ice.clone(), &relay);
+    let ice = use_ice(options.ice.clone(), options.policy, &relay);
     let access = use_room_access(&request.room, &request.password);
     let room = use_room(
         RoomOptions::new(&relay, &request.room, &request.name, IceConfig::host_only()),

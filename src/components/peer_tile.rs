@@ -8,8 +8,9 @@ use web_sys::MediaStream;
 
 use super::VideoTile;
 use crate::errors::peer_state_label;
-use crate::hooks::{use_stats, PeerView, UseRoomReturn};
+use crate::hooks::{use_data_path, use_stats, PeerView, UseRoomReturn};
 use crate::i18n::{text, I18n, Lang, Msg};
+use peerlink_core::DataPath;
 
 fn display_name(lang: Lang, name: &str, id: PeerId) -> String {
     if name.trim().is_empty() {
@@ -33,6 +34,7 @@ pub fn PeerTile(id: PeerId, room: UseRoomReturn) -> impl IntoView {
         Signal::derive_local(move || peer().and_then(|p| p.camera));
     let screens = move || peer().map(|p| p.screens).unwrap_or_default();
     let verified = move || peer().is_some_and(|p| p.verified);
+    let path = use_data_path(room, id);
     let name = move || {
         peer()
             .map(|p: PeerView| display_name(i18n.0.get(), &p.name, id))
@@ -40,12 +42,16 @@ pub fn PeerTile(id: PeerId, room: UseRoomReturn) -> impl IntoView {
     };
     view! {
         <article class="tile peer" data-testid="peer" data-peer-id=id.to_string() data-state=state_name
-            data-verified=move || verified().to_string()>
+            data-verified=move || verified().to_string()
+            data-path=move || path.get().map(|p| p.as_str()).unwrap_or_default()>
             <VideoTile stream=camera muted=false testid="remote-video"/>
             <footer class="tile-label">
                 <span class="name">{name}</span>
                 <Show when=verified>
                     <span class="badge verified">"✔ " {i18n.t(Msg::PeerVerified)}</span>
+                </Show>
+                <Show when=move || path.get() == Some(DataPath::Relayed)>
+                    <span class="badge relayed">{i18n.t(Msg::RelayedMark)}</span>
                 </Show>
                 <span class=move || format!("state state-{}", state_name())>
                     {move || peer_state_label(i18n.0.get(), state())}

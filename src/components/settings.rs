@@ -1,6 +1,7 @@
 //! Call settings: camera and microphone pickers (switched live with
-//! replaceTrack) and the ICE server list (STUN/TURN) for the next call. It
-//! renders the device and settings hooks; storage and capture are theirs.
+//! replaceTrack), the ICE server list (STUN/TURN) and *Always relay* for
+//! the next call. It renders the device and settings hooks; storage and
+//! capture are theirs.
 
 use leptos::prelude::*;
 
@@ -59,6 +60,13 @@ pub fn Settings(media: UseMediaReturn, room: UseRoomReturn) -> impl IntoView {
                 prop:value=move || ice.text.get()
                 on:input=move |ev| ice.text.set(event_target_value(&ev))></textarea>
             <p class="hint">{i18n.t(Msg::IceServersHelp)}</p>
+            <label class="checkbox">
+                <input type="checkbox" id="always-relay" data-testid="always-relay"
+                    prop:checked=move || ice.always_relay.get()
+                    on:change=move |ev| ice.always_relay.set(event_target_checked(&ev))/>
+                {i18n.t(Msg::AlwaysRelay)}
+            </label>
+            <p class="hint">{i18n.t(Msg::AlwaysRelayHelp)}</p>
             <button type="button" on:click=move |_| ice.save.run(())>{i18n.t(Msg::Save)}</button>
             <span class="hint" role="status">{status}</span>
         </details>

@@ -31,5 +31,5 @@ pub use use_room::{use_room, ChatLine, PeerView, TransferHook, TransferInput, Us
 pub use use_room_access::{use_room_access, RoomAccess, UseRoomAccessReturn};
 pub use use_screen_share::{use_screen_share, UseScreenShareReturn};
 pub use use_share::{qr_svg, use_share, QrSvg, UseShareReturn};
-pub use use_stats::use_stats;
+pub use use_stats::{use_data_path, use_stats};
 pub use use_transfers::{use_transfers, UseTransfersReturn};

@@ -1,12 +1,16 @@
 //! ICE servers: the default list (one public STUN server, as in the classic
-//! tutorials), overrides from settings or `?ice=` (JSON), TURN credentials.
-//! It parses, checks and fetches server lists; it must not choose between
-//! them (that is `hooks/use_ice.rs`).
+//! tutorials), overrides from settings or `?ice=` (JSON), TURN credentials,
+//! and the RTCConfiguration they make with the transport policy. It parses,
+//! checks and fetches server lists; it must not choose between them (that
+//! is `hooks/use_ice.rs`).
 
+use peerlink_core::IcePolicy;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+use web_sys::RtcConfiguration;
 
+use super::js::set_string_prop;
 use super::IceError;
 
 /// The STUN server used when nothing else is configured.
@@ -39,10 +43,12 @@ impl IceUrls {
     }
 }
 
-/// The ICE servers a session uses.
+/// The ICE servers a session uses, and which candidates it may use.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IceConfig {
     pub servers: Vec<IceServer>,
+    /// `iceTransportPolicy` (`relay`: TURN candidates only).
+    pub policy: IcePolicy,
 }
 
 impl IceConfig {
@@ -54,6 +60,7 @@ impl IceConfig {
                 username: None,
                 credential: None,
             }],
+            policy: IcePolicy::All,
         }
     }
 
@@ -61,6 +68,7 @@ impl IceConfig {
     pub fn host_only() -> IceConfig {
         IceConfig {
             servers: Vec::new(),
+            policy: IcePolicy::All,
         }
     }
 
@@ -87,7 +95,27 @@ impl IceConfig {
                 }
             }
         }
-        Ok(IceConfig { servers })
+        Ok(IceConfig {
+            servers,
+            policy: IcePolicy::All,
+        })
+    }
+
+    /// True when at least one `turn:`/`turns:` server is configured.
+    pub fn has_turn(&self) -> bool {
+        self.servers
+            .iter()
+            .flat_map(|s| s.urls.all())
+            .any(|url| url.starts_with("turn:") || url.starts_with("turns:"))
+    }
+
+    /// The RTCConfiguration of a peer connection: the servers and the policy.
+    pub fn rtc_configuration(&self) -> Result<RtcConfiguration, IceError> {
+        let config = RtcConfiguration::new();
+        config.set_ice_servers(&self.to_js()?);
+        set_string_prop(&config, "iceTransportPolicy", self.policy.as_str())
+            .map_err(|_| IceError::Encode("iceTransportPolicy".into()))?;
+        Ok(config)
     }
 
     /// The `iceServers` value for an RTCConfiguration.

@@ -15,6 +15,12 @@ pub fn string_prop(target: &JsValue, name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Sets a string property (a dictionary member web-sys's enabled features
+/// do not cover, such as `iceTransportPolicy`).
+pub fn set_string_prop(target: &JsValue, name: &str, value: &str) -> Result<(), JsValue> {
+    Reflect::set(target, &JsValue::from_str(name), &JsValue::from_str(value)).map(drop)
+}
+
 /// Calls `target[name]()` and awaits the promise it returns, if any.
 pub async fn call0(target: &JsValue, name: &str) -> Result<JsValue, JsValue> {
     let function: Function = Reflect::get(target, &JsValue::from_str(name))?.dyn_into()?;

@@ -15,7 +15,7 @@ mod proptests;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use peerlink_protocol::{ChannelMessage, PeerId};
 
@@ -37,6 +37,8 @@ pub struct Transfers {
     offers_from: BTreeMap<PeerId, usize>,
     /// Peers whose link is `disconnected`, and when the grace ends.
     grace: BTreeMap<PeerId, Instant>,
+    /// Peers whose link is `connected` now.
+    connected: BTreeSet<PeerId>,
     actions: VecDeque<Action>,
 }
 
@@ -112,8 +114,14 @@ impl Transfers {
 
     /// The peer's `connectionState` changed. A link that stays down (failed,
     /// closed, or disconnected past the grace) stops its transfers, keeping
-    /// what they have; when it is back, receives it stopped continue.
+    /// what they have; when it is back, receives it stopped (or whose
+    /// sender stopped) continue.
     pub fn handle_peer_state(&mut self, peer: PeerId, state: ConnectionState, now: Instant) {
+        if state == ConnectionState::Connected {
+            self.connected.insert(peer);
+        } else {
+            self.connected.remove(&peer);
+        }
         match state {
             ConnectionState::Disconnected => {
                 self.grace.insert(peer, now + self.limits.link_grace);
@@ -129,8 +137,12 @@ impl Transfers {
                     .values()
                     .filter(|t| {
                         t.peer == peer
-                            && t.phase
-                                == Phase::Receive(ReceivePhase::Interrupted(Interruption::LinkLost))
+                            && matches!(
+                                t.phase,
+                                Phase::Receive(ReceivePhase::Interrupted(
+                                    Interruption::LinkLost | Interruption::SenderLost
+                                ))
+                            )
                     })
                     .map(|t| t.id.clone())
                     .collect();
@@ -145,6 +157,7 @@ impl Transfers {
     /// The peer is gone: everything moving with it stops, resumable.
     pub fn handle_peer_left(&mut self, peer: PeerId, now: Instant) {
         self.grace.remove(&peer);
+        self.connected.remove(&peer);
         self.interrupt_all(peer, &Interruption::PeerLeft, now);
     }
 
@@ -162,14 +175,21 @@ impl Transfers {
         }
     }
 
-    /// The transfer's `file:<id>` channel closed under it.
+    /// The transfer's `file:<id>` channel closed under it. A receive whose
+    /// sender closed it while the link is up (the sender's link grace ran
+    /// out and ours did not) resumes at once, as after a lost link.
     pub fn handle_channel_closed(&mut self, id: &str, now: Instant) -> Result<(), TransferError> {
         let transfer = self.transfers.get(id).ok_or(TransferError::Unknown)?;
+        let peer = transfer.peer;
         let why = match transfer.direction() {
             Direction::Send => Interruption::ReceiverLost,
             Direction::Receive => Interruption::SenderLost,
         };
         if self.interrupt(id, &why, now) {
+            let link_up = self.connected.contains(&peer) && !self.grace.contains_key(&peer);
+            if why == Interruption::SenderLost && link_up {
+                return self.accept(id, now);
+            }
             Ok(())
         } else {
             Err(invalid(transfer_of(&self.transfers, id)?, "channel closed"))

@@ -10,7 +10,7 @@ use peerlink_e2e::{eventually, Harness};
 use sha2::{Digest, Sha256};
 
 /// Writes `size` pseudo-random bytes to a temp file; returns its path and SHA-256.
-fn make_file(name: &str, size: usize) -> (PathBuf, String) {
+pub(crate) fn make_file(name: &str, size: usize) -> (PathBuf, String) {
     let dir = std::env::temp_dir().join(format!("peerlink-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(name);
@@ -43,17 +43,17 @@ fn make_file(name: &str, size: usize) -> (PathBuf, String) {
     )
 }
 
-async fn transfer_attr(driver: &WebDriver, attr: &str) -> Option<String> {
+pub(crate) async fn transfer_attr(driver: &WebDriver, attr: &str) -> Option<String> {
     let js = format!("const t = document.querySelector('[data-testid=transfer]'); return t ? t.getAttribute('{attr}') : null;");
     page::script(driver, &js).await.as_str().map(str::to_string)
 }
 
-async fn received_bytes(driver: &WebDriver) -> f64 {
+pub(crate) async fn received_bytes(driver: &WebDriver) -> f64 {
     let js = "const p = document.querySelector('[data-testid=transfer] progress'); return p ? Number(p.getAttribute('value')) : 0;";
     page::script(driver, js).await.as_f64().unwrap_or(0.0)
 }
 
-async fn pick(driver: &WebDriver, path: &std::path::Path) {
+pub(crate) async fn pick(driver: &WebDriver, path: &std::path::Path) {
     let input = driver
         .find(By::Css("[data-testid=file-input]"))
         .await
@@ -64,7 +64,7 @@ async fn pick(driver: &WebDriver, path: &std::path::Path) {
         .expect("choose the file");
 }
 
-async fn accept(driver: &WebDriver) {
+pub(crate) async fn accept(driver: &WebDriver) {
     let button = eventually(
         "the offer with an accept button",
         Duration::from_secs(20),

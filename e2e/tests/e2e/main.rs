@@ -8,3 +8,4 @@ mod lobby;
 mod pwa;
 mod rejoin;
 mod trust;
+mod turn;

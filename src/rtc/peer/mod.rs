@@ -19,10 +19,7 @@ use peerlink_core::{
 use peerlink_protocol::limits::{MAX_CHANNEL_MESSAGE_BYTES, MAX_CHAT_BYTES};
 use peerlink_protocol::{CandidateBody, ChannelMessage, Signal};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    MediaStream, MediaStreamTrack, RtcConfiguration, RtcDataChannel, RtcPeerConnection,
-    RtcRtpSender,
-};
+use web_sys::{MediaStream, MediaStreamTrack, RtcDataChannel, RtcPeerConnection, RtcRtpSender};
 
 use super::channel::{Channel, ChannelKind};
 use super::remote_media::RemoteMedia;
@@ -89,16 +86,9 @@ impl PeerSession {
         local_tracks: Vec<(MediaStreamTrack, MediaStream)>,
         on_event: impl Fn(PeerEvent) + 'static,
     ) -> Result<PeerSession, PeerError> {
-        let rtc_config = RtcConfiguration::new();
-        rtc_config.set_ice_servers(&config.ice.to_js()?);
+        let rtc_config = config.ice.rtc_configuration()?;
         let pc = RtcPeerConnection::new_with_configuration(&rtc_config)
             .map_err(|e| PeerError::Create(js_error_name(&e)))?;
-        let turn_configured = config
-            .ice
-            .servers
-            .iter()
-            .flat_map(|s| s.urls.all())
-            .any(|url| url.starts_with("turn:") || url.starts_with("turns:"));
         let inner = Rc::new(Inner {
             pc,
             on_event: Box::new(on_event),
@@ -112,7 +102,8 @@ impl PeerSession {
             restart_timer: Deadline::default(),
             remote_media: RefCell::new(RemoteMedia::default()),
             facts: RefCell::new(ConnectFacts {
-                turn_configured,
+                turn_configured: config.ice.has_turn(),
+                relay_only: config.ice.policy.relay_only(),
                 ..ConnectFacts::default()
             }),
             closed: Cell::new(false),

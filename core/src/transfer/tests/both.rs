@@ -127,6 +127,38 @@ fn failed_or_closed_stops_at_once_and_connected_resumes_receives() {
 }
 
 #[test]
+fn a_receive_whose_sender_stopped_resumes_once_the_link_is_up() {
+    // The sender's link grace ran out and ours did not: its channel closes
+    // while our link is up, and we resume from what is here at once.
+    let mut t = receiving("f");
+    t.handle_peer_state(alice(), ConnectionState::Connected, at(0));
+    t.handle_chunk("f", 250, at(1)).expect("chunk");
+    drain(&mut t);
+    t.handle_channel_closed("f", at(2)).expect("closed");
+    let resume = ChannelMessage::FileAccept {
+        id: "f".into(),
+        offset: 250,
+    };
+    assert!(drain(&mut t).contains(&control(alice(), resume.clone())));
+    assert_eq!(state(&t, "f"), TransferState::Receiving);
+    // Closed while the link is down: it waits, and resumes when it is back.
+    t.handle_peer_state(alice(), ConnectionState::Disconnected, at(3));
+    t.handle_channel_closed("f", at(4)).expect("closed");
+    assert!(t.get("f").is_some_and(Transfer::resumable));
+    drain(&mut t);
+    t.handle_peer_state(alice(), ConnectionState::Connected, at(5));
+    assert!(drain(&mut t).contains(&control(alice(), resume)));
+    // A sender that left does not come back by itself.
+    t.handle_peer_left(alice(), at(6));
+    assert_eq!(
+        t.get("f").and_then(Transfer::reason),
+        Some(Reason::Interrupted(Interruption::PeerLeft))
+    );
+    t.handle_peer_state(alice(), ConnectionState::Connected, at(7));
+    assert_eq!(state(&t, "f"), TransferState::Failed);
+}
+
+#[test]
 fn io_failures_end_in_clear_states() {
     let cases: [(IoError, TransferState, bool); 4] = [
         (IoError::OpenChannel, TransferState::Failed, false),
