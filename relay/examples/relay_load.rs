@@ -55,6 +55,23 @@ fn raise_fd_limit() {
     }
 }
 
+/// CPU time (user + system) the process has used, in ms.
+fn cpu_ms(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start at field 3.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    // utime and stime are fields 14 and 15, i.e. 11 and 12 after ')'.
+    (ticks(11) + ticks(12)) * 1000.0 / per_second
+}
+
 fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
@@ -183,6 +200,8 @@ async fn start_y_webrtc(server_js: &str) -> Server {
 /// What one fan-out run measured.
 struct Run {
     per_second: f64,
+    /// The server's CPU time (user + system) per 1 000 deliveries.
+    cpu_ms_per_k: f64,
     p50: f64,
     p99: f64,
     rss_kib: u64,
@@ -249,16 +268,19 @@ async fn fan_out(server: &Server, every: Duration) -> Run {
     tokio::time::sleep(warm_up + Duration::from_secs(1)).await;
     let measure_from = Instant::now();
     let before = delivered.load(Ordering::Relaxed);
+    let cpu_before = cpu_ms(server.pid);
     for task in tasks {
         let _ = tokio::time::timeout(RUN_FOR + Duration::from_secs(10), task).await;
     }
     let rss = sampler.await.unwrap_or(0);
     let secs = measure_from.elapsed().as_secs_f64();
     let count = delivered.load(Ordering::Relaxed) - before;
+    let cpu = cpu_ms(server.pid) - cpu_before;
     let mut lat = latencies.lock().map(|l| l.clone()).unwrap_or_default();
     lat.sort_unstable();
     Run {
         per_second: count as f64 / secs,
+        cpu_ms_per_k: cpu / (count.max(1) as f64 / 1000.0),
         p50: percentile(&lat, 0.5),
         p99: percentile(&lat, 0.99),
         rss_kib: rss,
@@ -300,9 +322,10 @@ async fn idle_connections(server: &Server) {
 
 fn print_run(name: &str, every: Duration, run: &Run) {
     println!(
-        "  {name:<16} every {:>5} ms: {:>8.0} deliveries/s, p50 {:>6.2} ms, p99 {:>6.2} ms, RSS {:>6.1} MiB ({:.1} KiB per client over idle), load {}",
+        "  {name:<16} every {:>5} ms: {:>8.0} deliveries/s, CPU {:>5.1} ms per 1k, p50 {:>6.2} ms, p99 {:>6.2} ms, RSS {:>6.1} MiB ({:.1} KiB per client over idle), load {}",
         every.as_millis(),
         run.per_second,
+        run.cpu_ms_per_k,
         run.p50,
         run.p99,
         run.rss_kib as f64 / 1024.0,
@@ -338,10 +361,11 @@ fn print_summary(results: &[Result], rounds: usize) {
                 find(round, "y-webrtc", every),
             ) {
                 println!(
-                    "  round {} every {:>4} ms: deliveries/s {:.2}, p50 {:.2}, p99 {:.2}, RSS {:.2}",
+                    "  round {} every {:>4} ms: deliveries/s {:.2}, CPU per delivery {:.2}, p50 {:.2}, p99 {:.2}, RSS {:.2}",
                     round + 1,
                     every.as_millis(),
                     ratio(ours.per_second, theirs.per_second),
+                    ratio(ours.cpu_ms_per_k, theirs.cpu_ms_per_k),
                     ratio(ours.p50, theirs.p50),
                     ratio(ours.p99, theirs.p99),
                     ratio(ours.rss_kib as f64, theirs.rss_kib as f64)
@@ -359,9 +383,10 @@ fn print_summary(results: &[Result], rounds: usize) {
             }
             let pick = |f: fn(&Run) -> f64| median(runs.iter().map(|r| f(r)).collect());
             println!(
-                "  {name:<9} every {:>4} ms: {:>8.0} deliveries/s, p50 {:>6.2} ms, p99 {:>6.2} ms, RSS {:>6.1} MiB",
+                "  {name:<9} every {:>4} ms: {:>8.0} deliveries/s, CPU {:>5.1} ms per 1k, p50 {:>6.2} ms, p99 {:>6.2} ms, RSS {:>6.1} MiB",
                 every.as_millis(),
                 pick(|r| r.per_second),
+                pick(|r| r.cpu_ms_per_k),
                 pick(|r| r.p50),
                 pick(|r| r.p99),
                 pick(|r| r.rss_kib as f64) / 1024.0

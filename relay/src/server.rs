@@ -175,8 +175,10 @@ impl Relay {
 /// 3.2 KiB of RSS, 512 B 2.7 KiB, 256 B 2.4 KiB; a 4 KiB SDP offer then takes
 /// 8 reads instead of 4.
 const READ_BUFFER: usize = 512;
-/// Bytes tungstenite gathers before a write without waiting for a flush.
-const WRITE_BATCH: usize = 16 * 1024;
+/// Bytes tungstenite gathers before a write without waiting for a flush:
+/// a backlog goes out ~10 frames per write, and its buffer (which keeps its
+/// capacity) stays near 2 KiB even for a client that fell behind.
+const WRITE_BATCH: usize = 1024;
 
 async fn upgrade(
     ws: WebSocketUpgrade,

@@ -19,11 +19,11 @@ fn config_from_docs(port: u16, relay: SocketAddr) -> String {
     for (index, line) in docs_block("caddy").lines().enumerate() {
         let trimmed = line.trim();
         if index == 0 && trimmed == "{" {
-            config.push_str("{\n    admin off\n");
+            config.push_str("{\n\tadmin off\n");
         } else if trimmed == "peerlink.example.com {" {
             config.push_str(&format!("http://127.0.0.1:{port} {{\n"));
         } else if trimmed == "reverse_proxy 127.0.0.1:8787 {" {
-            config.push_str(&format!("    reverse_proxy {relay} {{\n"));
+            config.push_str(&format!("\treverse_proxy {relay} {{\n"));
         } else {
             config.push_str(line);
             config.push('\n');
