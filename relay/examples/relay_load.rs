@@ -475,12 +475,23 @@ async fn bench(relay_bin: String, y_webrtc: Option<String>) {
                 };
                 let run = fan_out(&server, every).await;
                 print_run(server.name, every, &run);
-                results.push(Result {
-                    round,
-                    name: server.name,
-                    every,
-                    run,
-                });
+                // A server that died mid-run (or delivered nothing) has no
+                // figures to compare: leave the run out of ratios and medians.
+                if let Ok(Some(status)) = server.child.try_wait() {
+                    println!(
+                        "  ({} exited during the run ({status}): run left out)",
+                        server.name
+                    );
+                } else if run.per_second < 1.0 {
+                    println!("  ({} delivered nothing: run left out)", server.name);
+                } else {
+                    results.push(Result {
+                        round,
+                        name: server.name,
+                        every,
+                        run,
+                    });
+                }
                 let _ = server.child.kill().await;
                 let _ = server.child.wait().await;
             }

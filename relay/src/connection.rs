@@ -304,6 +304,8 @@ impl Session {
                             Some(DropReason::TopicFull),
                         ));
                     }
+                    // Most clients listen to one room: no spare slots.
+                    self.topics.reserve_exact(1);
                     self.topics.push(topic);
                 }
             }

@@ -41,9 +41,6 @@ struct Shared {
 #[derive(Clone)]
 pub struct Outbox(Arc<Shared>);
 
-/// Capacity kept after a burst drains; larger queues are given back.
-const KEEP: usize = 8;
-
 impl Outbox {
     /// An empty queue that holds at most `limit` frames.
     pub fn new(limit: usize) -> Self {
@@ -90,7 +87,9 @@ impl Outbox {
             return Err(Kicked);
         }
         let frame = queue.frames.pop_front();
-        if queue.frames.is_empty() && queue.frames.capacity() > KEEP {
+        // A drained queue gives its memory back: one small allocation per
+        // batch costs less than every busy connection keeping its peak.
+        if queue.frames.is_empty() {
             queue.frames = VecDeque::new();
         }
         Ok(frame)
