@@ -98,7 +98,11 @@ cargo build -q --release -p peerlink-relay
 cargo build -q --release -p peerlink-relay --example relay_load
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 # The same generator against peerlink-relay and the y-webrtc 10.3.0 server
-# (installed by setup.sh), at two offered rates; then 10 000 idle connections.
+# (installed by setup.sh), at two offered rates, RELAY_BENCH_ROUNDS rounds
+# (default 3) with the servers interleaved: per-round ratios, then medians,
+# with the load average (the machine is shared: single runs are noise).
+# RELAY_BENCH_PIN=1 pins the generator and the servers to separate CPUs.
+# Then 10 000 idle connections to each: memory per connection.
 y_webrtc_server="${PEERLINK_TOOLS_DIR:-$HOME/.local/share/peerlink-tools}/node_modules/y-webrtc/bin/server.js"
 target/release/examples/relay_load target/release/peerlink-relay "$y_webrtc_server"
 

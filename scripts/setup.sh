@@ -21,9 +21,10 @@ say() { printf '[setup] %s\n' "$*"; }
 export PATH="$HOME/.cargo/bin:$PATH"
 
 # Debian packages: the browsers (and Chromium's driver) for tests,
-# redis-server for the relay's scale-out tests, nginx for the relay's
-# reverse-proxy test (relay/tests/nginx.rs), Node.js/npm for wasm-opt.
-apt_wanted=(chromium chromium-driver firefox-esr redis-server nginx)
+# redis-server for the relay's scale-out tests, nginx and caddy for the
+# relay's reverse-proxy tests (relay/tests/nginx.rs, caddy.rs), Node.js/npm
+# for wasm-opt.
+apt_wanted=(chromium chromium-driver firefox-esr redis-server nginx caddy)
 # coturn: the TURN server the relay-only calls go through (e2e/src/coturn.rs).
 apt_wanted+=(coturn)
 command -v npm >/dev/null 2>&1 || apt_wanted+=(nodejs npm)

@@ -1,22 +1,22 @@
-//! One client's WebSocket session: reads and checks its frames, applies its
-//! limits (rate, bytes, topics, size, heartbeat, subscribe before publish)
-//! and writes what the hub queues for it. Every way a session ends
+//! One client's WebSocket session, in one task: reads and checks its frames,
+//! applies its limits (rate, bytes, topics, size, heartbeat, subscribe
+//! before publish) and writes what the hub queued in its outbox, batched
+//! into as few socket writes as the queue allows. Every way a session ends
 //! unsubscribes it from every topic; it must not know about HTTP or routes.
 
-use std::collections::HashSet;
+use std::future::Future;
 use std::net::IpAddr;
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::{SinkExt, StreamExt};
 use peerlink_protocol::{ClientFrame, RelayFrame};
-use tokio::sync::{mpsc, Notify};
 
 use crate::hub::SubscribeError;
 use crate::metrics::DropReason;
-use crate::state::{AppState, ConnId, Outbox, Outgoing};
+use crate::outbox::{Kicked, Outbox};
+use crate::state::{AppState, ConnId, IpSlot};
 
 /// WebSocket close codes the relay uses (RFC 6455 §7.4.1).
 pub mod close_code {
@@ -43,66 +43,89 @@ impl Ending {
     }
 }
 
-/// Runs one session to its end; `client` is the address limits count by.
-pub async fn run(socket: WebSocket, state: AppState, conn: ConnId, client: IpAddr) {
-    let (sink, mut stream) = socket.split();
-    let (tx, rx) = mpsc::channel(state.config.send_queue.max(1));
-    let outbox = Outbox {
-        tx,
-        kick: Arc::new(Notify::new()),
-    };
-    let writer = tokio::spawn(write_loop(sink, rx));
-    let mut session = Session {
-        state: state.clone(),
-        conn,
-        client,
-        outbox: outbox.clone(),
-        topics: HashSet::new(),
-    };
-    let ending = session.read_loop(&mut stream).await;
-    session.leave_all();
-    if let Some(ending) = ending {
-        if let Some(reason) = ending.counted {
-            state.metrics.dropped(reason);
-        }
-        tracing::debug!(
+/// How long the closing handshake may take.
+const CLOSING: Duration = Duration::from_secs(2);
+
+/// One live connection: everything it keeps while it waits, in one box, so
+/// the task's future holds a pointer to it instead of copies of it (rustc
+/// keeps an async fn's arguments and their moved-to locals side by side).
+struct Live {
+    socket: WebSocket,
+    session: Session,
+    /// The client address's connection slot, freed when the box is.
+    _slot: IpSlot,
+}
+
+/// Runs one session to its end; the slot's address is what limits count by.
+pub fn run(socket: WebSocket, state: AppState, slot: IpSlot) -> impl Future<Output = ()> + Send {
+    let conn = state.next_conn.fetch_add(1, Ordering::Relaxed);
+    state.metrics.connections.fetch_add(1, Ordering::Relaxed);
+    state
+        .metrics
+        .connections_total
+        .fetch_add(1, Ordering::Relaxed);
+    let mut live = Box::new(Live {
+        socket,
+        session: Session {
+            outbox: Outbox::new(state.config.send_queue),
+            state,
             conn,
-            code = ending.code,
-            reason = ending.reason,
-            "closing connection"
-        );
-        // A full queue means the reader is gone or stuck: no close frame then.
-        if outbox
-            .tx
-            .try_send(Outgoing::Close(ending.code, ending.reason))
-            .is_ok()
-        {
-            finish_closing_handshake(&mut stream).await;
+            client: slot.key,
+            topics: Vec::new(),
+        },
+        _slot: slot,
+    });
+    async move {
+        let Live {
+            socket, session, ..
+        } = &mut *live;
+        let ending = session.serve(socket).await;
+        session.leave_all();
+        session.outbox.close();
+        if let Some(ending) = ending {
+            if let Some(reason) = ending.counted {
+                session.state.metrics.dropped(reason);
+            }
+            tracing::debug!(
+                conn,
+                code = ending.code,
+                reason = ending.reason,
+                "closing connection"
+            );
+            // Boxed: the closing state is allocated only by a closing
+            // session, not kept inside every idle connection's task.
+            Box::pin(close(socket, ending)).await;
         }
+        let metrics = live.session.state.metrics.clone();
+        drop(live);
+        metrics.connections.fetch_sub(1, Ordering::Relaxed);
     }
-    drop(session);
-    drop(outbox);
-    let mut writer = writer;
-    if tokio::time::timeout(Duration::from_secs(2), &mut writer)
-        .await
-        .is_err()
-    {
-        writer.abort();
+}
+
+/// Sends the close frame and finishes the closing handshake.
+async fn close(socket: &mut WebSocket, ending: Ending) {
+    let close = Message::Close(Some(CloseFrame {
+        code: ending.code,
+        reason: ending.reason.into(),
+    }));
+    // A socket that cannot take the close frame within the bound is stuck.
+    if let Ok(Ok(())) = tokio::time::timeout(CLOSING, socket.send(close)).await {
+        finish_closing_handshake(socket).await;
     }
 }
 
 /// Reads and discards until the client answers our close (or 2 s pass).
 /// Dropping a socket with unread input makes the kernel send a reset, and a
 /// reset destroys the close frame still on its way to the client.
-async fn finish_closing_handshake(stream: &mut Reader) {
+async fn finish_closing_handshake(socket: &mut WebSocket) {
     let drain = async {
-        while let Some(Ok(message)) = stream.next().await {
+        while let Some(Ok(message)) = socket.next().await {
             if matches!(message, Message::Close(_)) {
                 break;
             }
         }
     };
-    let _ = tokio::time::timeout(Duration::from_secs(2), drain).await;
+    let _ = tokio::time::timeout(CLOSING, drain).await;
 }
 
 fn is_too_large(err: &axum::Error) -> bool {
@@ -110,30 +133,7 @@ fn is_too_large(err: &axum::Error) -> bool {
     text.contains("too long") || text.contains("too big") || text.contains("Space limit")
 }
 
-async fn write_loop(
-    mut sink: futures_util::stream::SplitSink<WebSocket, Message>,
-    mut rx: mpsc::Receiver<Outgoing>,
-) {
-    while let Some(out) = rx.recv().await {
-        let message = match out {
-            Outgoing::Text(text) => Message::Text(text),
-            Outgoing::Ping => Message::Ping(Default::default()),
-            Outgoing::Close(code, reason) => {
-                let _ = sink
-                    .send(Message::Close(Some(CloseFrame {
-                        code,
-                        reason: reason.into(),
-                    })))
-                    .await;
-                break;
-            }
-        };
-        if sink.send(message).await.is_err() {
-            break;
-        }
-    }
-    let _ = sink.close().await;
-}
+const KICKED: Ending = Ending::new(close_code::POLICY, "send queue full", None);
 
 /// The per-connection state the frame handler needs.
 struct Session {
@@ -141,43 +141,34 @@ struct Session {
     conn: ConnId,
     client: IpAddr,
     outbox: Outbox,
-    topics: HashSet<String>,
+    /// At most `max_topics_per_connection` (32 by default): a scan is cheaper
+    /// than a set, in time and in bytes.
+    topics: Vec<String>,
 }
 
-type Reader = futures_util::stream::SplitStream<WebSocket>;
-
 impl Session {
-    /// Reads frames until the client leaves (`None`) or breaks a rule.
-    async fn read_loop(&mut self, stream: &mut Reader) -> Option<Ending> {
-        let state = self.state.clone();
-        let timeout = state.config.heartbeat_timeout();
-        let mut ping = tokio::time::interval((timeout / 3).max(Duration::from_millis(100)));
+    /// Reads frames and writes queued ones until the client leaves or breaks
+    /// a rule (`Some`: the close frame to send), or the socket fails (`None`).
+    async fn serve(&mut self, socket: &mut WebSocket) -> Option<Ending> {
+        let timeout = self.state.config.heartbeat_timeout();
+        let every = (timeout / 3).max(Duration::from_millis(100));
+        let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         let mut last_heard = Instant::now();
-        let mut bucket =
-            crate::rate::TokenBucket::new(state.config.frames_per_second, state.config.frame_burst);
-        let mut shutdown = state.shutdown.clone();
-        let kick = self.outbox.kick.clone();
+        let mut bucket = crate::rate::TokenBucket::new(
+            self.state.config.frames_per_second,
+            self.state.config.frame_burst,
+        );
+        let mut shutdown = self.state.shutdown.clone();
         loop {
             tokio::select! {
-                message = stream.next() => {
+                message = socket.next() => {
                     last_heard = Instant::now();
-                    match message {
-                        Some(Ok(Message::Text(text))) => {
-                            state.metrics.frames_in.fetch_add(1, Ordering::Relaxed);
-                            if !bucket.take() {
-                                return Some(Ending::new(close_code::POLICY, "rate limit exceeded", Some(DropReason::RateLimited)));
-                            }
-                            if !state.ip_bytes.take(&self.client, text.len() as f64) {
-                                return Some(Ending::new(close_code::POLICY, "byte rate exceeded", Some(DropReason::IpByteRate)));
-                            }
-                            if let Err(ending) = self.handle(text.as_str()) {
-                                return Some(ending);
-                            }
-                        }
+                    let text = match message {
+                        Some(Ok(Message::Text(text))) => text,
                         Some(Ok(Message::Binary(_))) => {
                             return Some(Ending::new(close_code::UNSUPPORTED, "binary frames are not supported", Some(DropReason::Binary)));
                         }
-                        Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                        Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
                         Some(Ok(Message::Close(_))) | None => return None,
                         Some(Err(err)) => {
                             if is_too_large(&err) {
@@ -186,20 +177,84 @@ impl Session {
                             tracing::debug!(conn = self.conn, %err, "read error");
                             return None;
                         }
+                    };
+                    self.state.metrics.frames_in.fetch_add(1, Ordering::Relaxed);
+                    if !bucket.take() {
+                        return Some(Ending::new(close_code::POLICY, "rate limit exceeded", Some(DropReason::RateLimited)));
+                    }
+                    if !self.state.ip_bytes.take(&self.client, text.len() as f64) {
+                        return Some(Ending::new(close_code::POLICY, "byte rate exceeded", Some(DropReason::IpByteRate)));
+                    }
+                    if let Err(ending) = self.handle(text.as_str()) {
+                        return Some(ending);
                     }
                 }
-                _ = kick.notified() => {
-                    return Some(Ending::new(close_code::POLICY, "send queue full", None));
+                () = self.outbox.ready() => {
+                    // Boxed, like every rare or short-lived state: an idle
+                    // connection's task holds only the waits below.
+                    if let Err(ending) = Box::pin(self.write_queued(socket, timeout)).await {
+                        return ending;
+                    }
                 }
                 _ = ping.tick() => {
                     if last_heard.elapsed() > timeout {
                         return Some(Ending::new(close_code::GOING_AWAY, "heartbeat timeout", Some(DropReason::HeartbeatTimeout)));
                     }
-                    let _ = self.outbox.tx.try_send(Outgoing::Ping);
+                    let ping = socket.send(Message::Ping(Default::default()));
+                    Box::pin(tokio::time::timeout(timeout, ping)).await.ok()?.ok()?;
                 }
                 _ = shutdown.changed() => {
                     return Some(Ending::new(close_code::GOING_AWAY, "relay shutting down", None));
                 }
+            }
+        }
+    }
+
+    /// Writes every queued frame, then flushes once: one socket write per
+    /// batch. Gives up when the outbox is kicked meanwhile, or when the
+    /// client has not taken the batch within `timeout`.
+    async fn write_queued(
+        &mut self,
+        socket: &mut WebSocket,
+        timeout: Duration,
+    ) -> Result<(), Option<Ending>> {
+        let outbox = &self.outbox;
+        let write = async {
+            loop {
+                match outbox.pop() {
+                    Ok(Some(frame)) => socket.feed(Message::Text(frame)).await?,
+                    Ok(None) => break,
+                    Err(Kicked) => return Ok(Err(Kicked)),
+                }
+            }
+            socket.flush().await.map(Ok)
+        };
+        // A push during the write wakes this instead of the next turn of the
+        // loop: re-arm below, so the frame it queued is not left waiting.
+        let kicked = async {
+            loop {
+                outbox.ready().await;
+                if let Err(Kicked) = outbox.check_kicked() {
+                    return;
+                }
+            }
+        };
+        let result = tokio::select! {
+            written = write => written,
+            () = kicked => return Err(Some(KICKED)),
+            () = tokio::time::sleep(timeout) => return Err(None),
+        };
+        match result {
+            Ok(Ok(())) => {
+                if !outbox.is_idle() {
+                    outbox.wake();
+                }
+                Ok(())
+            }
+            Ok(Err(Kicked)) => Err(Some(KICKED)),
+            Err(err) => {
+                tracing::debug!(conn = self.conn, %err, "write error");
+                Err(None)
             }
         }
     }
@@ -249,12 +304,15 @@ impl Session {
                             Some(DropReason::TopicFull),
                         ));
                     }
-                    self.topics.insert(topic);
+                    // Most clients listen to one room: no spare slots.
+                    self.topics.reserve_exact(1);
+                    self.topics.push(topic);
                 }
             }
             ClientFrame::Unsubscribe { topics } => {
                 for topic in topics {
-                    if self.topics.remove(&topic) {
+                    if let Some(index) = self.topics.iter().position(|t| *t == topic) {
+                        self.topics.swap_remove(index);
                         self.state.hub.unsubscribe(&topic, self.conn);
                     }
                 }
@@ -272,82 +330,19 @@ impl Session {
                 self.state.hub.publish(&topic, &data)
             }
             ClientFrame::Ping => {
-                let _ = self
-                    .outbox
-                    .tx
-                    .try_send(Outgoing::Text(RelayFrame::PONG.into()));
+                // A full queue kicks the connection; its task sees that.
+                let _ = self.outbox.push(Utf8Bytes::from_static(RelayFrame::PONG));
             }
         }
         Ok(())
     }
 
     fn leave_all(&mut self) {
-        for topic in self.topics.drain() {
+        for topic in self.topics.drain(..) {
             self.state.hub.unsubscribe(&topic, self.conn);
         }
     }
 }
 
-/// Sessions without sockets, for the fuzz driver (relay/examples/fuzz.rs):
-/// the same frame checks and hub calls a live connection makes.
-pub mod harness {
-    use super::*;
-
-    /// A few connections to one in-memory hub; a session that breaks a rule
-    /// is closed (unsubscribed) and replaced, as the socket would be.
-    pub struct Harness {
-        state: AppState,
-        sessions: Vec<(Session, mpsc::Receiver<Outgoing>)>,
-        next: ConnId,
-    }
-
-    impl Harness {
-        pub fn new(state: AppState, connections: usize) -> Self {
-            let mut harness = Harness {
-                state,
-                sessions: Vec::new(),
-                next: 0,
-            };
-            for _ in 0..connections.max(1) {
-                let session = harness.open();
-                harness.sessions.push(session);
-            }
-            harness
-        }
-
-        fn open(&mut self) -> (Session, mpsc::Receiver<Outgoing>) {
-            let (tx, rx) = mpsc::channel(self.state.config.send_queue.max(1));
-            self.next += 1;
-            let session = Session {
-                state: self.state.clone(),
-                conn: self.next,
-                client: IpAddr::from([127, 0, 0, 1]),
-                outbox: Outbox {
-                    tx,
-                    kick: Arc::new(Notify::new()),
-                },
-                topics: HashSet::new(),
-            };
-            (session, rx)
-        }
-
-        /// Feeds one text frame to connection `which`; the close code if it
-        /// was closed for it. Drains every outbox afterwards.
-        pub fn feed(&mut self, which: usize, text: &str) -> Option<u16> {
-            let index = which % self.sessions.len();
-            let result = self.sessions[index].0.handle(text);
-            let code = match result {
-                Ok(()) => None,
-                Err(ending) => {
-                    self.sessions[index].0.leave_all();
-                    self.sessions[index] = self.open();
-                    Some(ending.code)
-                }
-            };
-            for (_, rx) in &mut self.sessions {
-                while rx.try_recv().is_ok() {}
-            }
-            code
-        }
-    }
-}
+/// Sessions without sockets, for the fuzz driver (relay/examples/fuzz.rs).
+pub mod harness;

@@ -13,12 +13,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use axum::extract::ws::Utf8Bytes;
 use peerlink_protocol::RelayFrame;
 use serde_json::value::RawValue;
-use tokio::sync::{mpsc, Notify};
 
 use crate::backend::{Backend, LocalDelivery};
 use crate::metrics::{DropReason, Metrics};
+use crate::outbox::{Outbox, Push};
 use crate::rate::TokenBucket;
-use crate::state::{ConnId, Outbox, Outgoing};
+use crate::state::ConnId;
 
 const SHARDS: usize = 64;
 
@@ -135,10 +135,11 @@ impl Hub {
     }
 
     /// Sends one publish frame to the local subscribers; `false` when the
-    /// topic has none or was over its rate.
+    /// topic has none or was over its rate. The shard lock is held only to
+    /// copy the receivers out: queueing and waking them happen after it, so
+    /// a publisher preempted mid-fan-out never stalls the shard.
     fn fan_out(&self, topic: &str, data: &RawValue, throttle: bool) -> bool {
-        let mut slow = Vec::new();
-        {
+        let receivers: Vec<(ConnId, Outbox)> = {
             let mut shard = self.shard(topic);
             let Some(entry) = shard.get_mut(topic) else {
                 return false;
@@ -147,30 +148,27 @@ impl Hub {
                 self.metrics.dropped(DropReason::TopicRateLimited);
                 return false;
             }
-            let clients = entry.subscribers.len() as u64;
-            let text = Utf8Bytes::from(RelayFrame::publish_text(topic, data, Some(clients)));
-            let mut sent = 0;
-            for (conn, outbox) in &entry.subscribers {
-                match outbox.tx.try_send(Outgoing::Text(text.clone())) {
-                    Ok(()) => sent += 1,
-                    Err(mpsc::error::TrySendError::Full(_)) => {
-                        slow.push((*conn, outbox.kick.clone()))
-                    }
-                    Err(mpsc::error::TrySendError::Closed(_)) => {}
+            entry
+                .subscribers
+                .iter()
+                .map(|(conn, outbox)| (*conn, outbox.clone()))
+                .collect()
+        };
+        let clients = receivers.len() as u64;
+        let text = Utf8Bytes::from(RelayFrame::publish_text(topic, data, Some(clients)));
+        let mut sent = 0;
+        for (conn, outbox) in receivers {
+            match outbox.push(text.clone()) {
+                Push::Queued => sent += 1,
+                Push::Full => {
+                    self.metrics.dropped(DropReason::SlowReader);
+                    self.unsubscribe(topic, conn);
                 }
+                Push::Closed => {}
             }
-            self.metrics.frames_out.fetch_add(sent, Ordering::Relaxed);
         }
-        self.drop_slow(topic, slow);
+        self.metrics.frames_out.fetch_add(sent, Ordering::Relaxed);
         true
-    }
-
-    fn drop_slow(&self, topic: &str, slow: Vec<(ConnId, Arc<Notify>)>) {
-        for (conn, kick) in slow {
-            self.metrics.dropped(DropReason::SlowReader);
-            self.unsubscribe(topic, conn);
-            kick.notify_one();
-        }
     }
 }
 

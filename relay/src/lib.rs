@@ -13,6 +13,7 @@ mod config;
 mod connection;
 mod hub;
 mod metrics;
+mod outbox;
 mod rate;
 mod server;
 mod state;

@@ -170,6 +170,16 @@ impl Relay {
     }
 }
 
+/// Bytes tungstenite reads per call (and its buffer's starting size). Per
+/// idle connection (relay/examples/relay_load.rs, 10 000 held): 1 KiB made
+/// 3.2 KiB of RSS, 512 B 2.7 KiB, 256 B 2.4 KiB; a 4 KiB SDP offer then takes
+/// 8 reads instead of 4.
+const READ_BUFFER: usize = 512;
+/// Bytes tungstenite gathers before a write without waiting for a flush:
+/// a backlog goes out ~10 frames per write, and its buffer (which keeps its
+/// capacity) stays near 2 KiB even for a client that fell behind.
+const WRITE_BATCH: usize = 1024;
+
 async fn upgrade(
     ws: WebSocketUpgrade,
     State(state): State<AppState>,
@@ -206,23 +216,22 @@ async fn upgrade(
     // frame; larger ones are cut off by the WebSocket layer itself.
     let hard_limit = state.config.max_frame_bytes.saturating_mul(4);
     // tungstenite's default 128 KiB read buffer per socket made an idle
-    // connection cost ~133 KiB of RSS, 4 KiB still ~9.7 KiB; signaling frames
-    // are small, and the buffer still grows for the rare large one (1 KiB:
-    // 6.7 KiB per idle connection, measured by relay/examples/relay_load.rs).
+    // connection cost ~133 KiB of RSS; signaling frames are small, and the
+    // buffer still grows for the rare large one (READ_BUFFER). Frames queued together go
+    // out in one write of up to WRITE_BATCH bytes (connection.rs flushes
+    // after each batch); the write buffer is only allocated once written to.
     ws.max_message_size(hard_limit)
         .max_frame_size(hard_limit)
-        .read_buffer_size(1024)
-        .write_buffer_size(0)
-        .on_upgrade(move |socket| async move {
-            let conn = state.next_conn.fetch_add(1, Ordering::Relaxed);
-            state.metrics.connections.fetch_add(1, Ordering::Relaxed);
-            state
-                .metrics
-                .connections_total
-                .fetch_add(1, Ordering::Relaxed);
-            connection::run(socket, state.clone(), conn, slot.key).await;
-            state.metrics.connections.fetch_sub(1, Ordering::Relaxed);
-            drop(slot);
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(WRITE_BATCH)
+        // Boxed: axum's task keeps its callback's captures for the whole
+        // connection; one pointer is cheaper than the state and the slot.
+        .on_upgrade({
+            let admitted = Box::new((state, slot));
+            move |socket| {
+                let (state, slot) = *admitted;
+                connection::run(socket, state, slot)
+            }
         })
 }
 

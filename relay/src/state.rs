@@ -1,6 +1,6 @@
 //! The state one relay process shares between its request handlers and its
 //! connections: config, hub, metrics, per-address admission and rate tables,
-//! and the types a connection's outbox carries. It must not read sockets or
+//! and connection ids. It must not read sockets or
 //! define routes (that is `server.rs` and `connection.rs`).
 
 use std::collections::HashMap;
@@ -8,8 +8,7 @@ use std::net::IpAddr;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::ws::Utf8Bytes;
-use tokio::sync::{mpsc, watch, Notify};
+use tokio::sync::watch;
 
 use crate::hub::Hub;
 use crate::metrics::Metrics;
@@ -18,22 +17,6 @@ use crate::Config;
 
 /// Identifies one WebSocket connection within this process.
 pub type ConnId = u64;
-
-/// What the connection's writer task sends to the socket.
-#[derive(Debug)]
-pub enum Outgoing {
-    Text(Utf8Bytes),
-    Ping,
-    Close(u16, &'static str),
-}
-
-/// The sending side of one connection, as the hub holds it. When its queue
-/// is full the reader is too slow: the hub unsubscribes it and rings `kick`.
-#[derive(Clone)]
-pub struct Outbox {
-    pub tx: mpsc::Sender<Outgoing>,
-    pub kick: Arc<Notify>,
-}
 
 /// Shared by every request handler and connection.
 #[derive(Clone)]

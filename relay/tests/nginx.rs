@@ -5,45 +5,21 @@
 
 mod support;
 
-use std::net::{IpAddr, SocketAddr};
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::net::SocketAddr;
+use std::path::Path;
 
 use serde_json::json;
-use support::{Client, Received, TestRelay};
-use tokio::net::{TcpSocket, TcpStream};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::Error as WsError;
+use support::proxy::{binary, connect_from, docs_block, free_port, listening, status};
+use support::{Received, TestRelay};
 
 /// The address nginx connects to the relay from; the only trusted proxy.
 const PROXY_SOURCE: &str = "127.0.0.2";
-
-fn nginx_binary() -> Option<PathBuf> {
-    ["/usr/sbin/nginx", "/usr/bin/nginx"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|path| path.is_file())
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// The first ```nginx block of docs/deploy.md, made to run on loopback:
 /// no TLS, a free port, the test relay upstream, and a source address for
 /// the proxied connections so the relay can tell nginx from clients.
 fn config_from_docs(dir: &Path, port: u16, relay: SocketAddr) -> String {
-    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/deploy.md"))
-        .expect("docs/deploy.md");
-    let block = docs
-        .split("```nginx\n")
-        .nth(1)
-        .and_then(|rest| rest.split("```").next())
-        .expect("an nginx block in docs/deploy.md");
+    let block = docs_block("nginx");
     let mut server = String::new();
     for line in block.lines() {
         let trimmed = line.trim();
@@ -70,41 +46,9 @@ fn config_from_docs(dir: &Path, port: u16, relay: SocketAddr) -> String {
     )
 }
 
-/// A WebSocket through nginx from the loopback address `from`.
-async fn connect_from(
-    from: &str,
-    nginx: u16,
-    headers: &[(&'static str, String)],
-) -> Result<Client, WsError> {
-    let socket = TcpSocket::new_v4().unwrap();
-    socket
-        .bind(SocketAddr::new(from.parse::<IpAddr>().unwrap(), 0))
-        .unwrap();
-    let stream: TcpStream = socket
-        .connect(([127, 0, 0, 1], nginx).into())
-        .await
-        .unwrap();
-    let mut request = format!("ws://127.0.0.1:{nginx}/ws").into_client_request()?;
-    for (name, value) in headers {
-        request.headers_mut().insert(*name, value.parse().unwrap());
-    }
-    let (ws, _) =
-        tokio_tungstenite::client_async(request, tokio_tungstenite::MaybeTlsStream::Plain(stream))
-            .await?;
-    Ok(Client { ws })
-}
-
-fn status(result: Result<Client, WsError>) -> u16 {
-    match result {
-        Err(WsError::Http(response)) => response.status().as_u16(),
-        Err(other) => panic!("expected an HTTP refusal, got {other}"),
-        Ok(_) => 101,
-    }
-}
-
 #[tokio::test]
 async fn relay_behind_nginx_with_the_documented_config() {
-    let Some(nginx) = nginx_binary() else {
+    let Some(nginx) = binary(&["/usr/sbin/nginx", "/usr/bin/nginx"]) else {
         println!("SKIPPED relay_behind_nginx_with_the_documented_config: nginx is not installed (scripts/setup.sh installs it)");
         return;
     };
@@ -129,14 +73,7 @@ async fn relay_behind_nginx_with_the_documented_config() {
         .kill_on_drop(true)
         .spawn()
         .expect("nginx starts");
-    let mut up = false;
-    for _ in 0..100 {
-        if TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let up = listening(port).await;
     let log = std::fs::read_to_string(dir.join("error.log")).unwrap_or_default();
     assert!(up, "nginx listens on 127.0.0.1:{port}: {log}");
 
