@@ -139,6 +139,8 @@ impl Transfers {
             name: file.name(),
             size: file.size() as u64,
             mime: file.type_(),
+            modified: Some(file.last_modified() as u64),
+            ..FileOffer::default()
         };
         let outgoing = Outgoing::new(file);
         self.inner
