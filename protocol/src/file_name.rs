@@ -57,7 +57,9 @@ fn is_illegal(c: char) -> bool {
 /// Whether `name` is a reserved device name (`NUL`, `nul.txt`, `COM1 .log`).
 pub fn is_reserved(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or("").trim_end();
-    RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem) || *r == stem.to_uppercase())
+    RESERVED
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(stem) || *r == stem.to_uppercase())
 }
 
 /// Windows drops trailing dots and spaces; other blanks are trimmed too.

@@ -16,7 +16,10 @@ fn hostile_names_become_plain_names() {
         ("\u{202E}", "file"),
         // A right-to-left override would make "invoice<RLO>fdp.exe" show as "invoiceexe.pdf".
         ("invoice\u{202E}fdp.exe", "invoicefdp.exe"),
-        ("a\u{2066}b\u{2069}c\u{200B}d\u{FEFF}e\u{200D}f\u{E0041}.txt", "abcdef.txt"),
+        (
+            "a\u{2066}b\u{2069}c\u{200B}d\u{FEFF}e\u{200D}f\u{E0041}.txt",
+            "abcdef.txt",
+        ),
         ("line\u{2028}para\u{2029}end", "lineparaend"),
         ("tab\there\r\n.txt", "tabhere.txt"),
         ("a<b>c:d\"e/f\\g|h?i*j.txt", "a_b_c_d_e_f_g_h_i_j.txt"),
@@ -78,7 +81,10 @@ fn relative_paths_never_climb_nor_start_at_the_root() {
         assert_eq!(&sanitize_relative_path(input), want, "input {input:?}");
     }
     let deep = "d/".repeat(100);
-    assert_eq!(sanitize_relative_path(&deep).split('/').count(), MAX_PATH_DEPTH);
+    assert_eq!(
+        sanitize_relative_path(&deep).split('/').count(),
+        MAX_PATH_DEPTH
+    );
 }
 
 /// Characters that make hostile names likely.
@@ -105,7 +111,10 @@ fn hostile_name() -> impl Strategy<Value = String> {
 fn assert_safe(name: &str) {
     assert!(!name.is_empty());
     assert!(name.len() <= MAX_FILE_NAME_BYTES, "{} bytes", name.len());
-    assert!(!name.chars().any(|c| is_invisible(c) || is_illegal(c)), "{name:?}");
+    assert!(
+        !name.chars().any(|c| is_invisible(c) || is_illegal(c)),
+        "{name:?}"
+    );
     assert!(!name.starts_with('.') && !name.starts_with(char::is_whitespace));
     assert!(!name.ends_with('.') && !name.ends_with(char::is_whitespace));
     assert!(!is_reserved(name), "{name:?}");

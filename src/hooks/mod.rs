@@ -4,9 +4,11 @@
 
 mod use_clipboard;
 mod use_devices;
+mod use_drop;
 mod use_ice;
 mod use_ice_setting;
 mod use_media;
+mod use_paste;
 mod use_playback;
 mod use_room;
 mod use_room_access;
@@ -16,14 +18,16 @@ mod use_transfers;
 
 pub use use_clipboard::{use_clipboard, CopyState, UseClipboardReturn};
 pub use use_devices::use_device_switch;
+pub use use_drop::use_drop;
 pub use use_ice::{use_ice, UseIceReturn};
 pub use use_ice_setting::{
     saved_ice, use_ice_setting, SaveOutcome, UseIceSettingReturn, ICE_STORAGE_KEY,
 };
 pub use use_media::{tracks_of, use_media, use_media_with, UseMediaReturn};
+pub use use_paste::{use_paste, Pasted};
 pub use use_playback::use_playback;
 pub use use_room::{use_room, ChatLine, PeerView, TransferHook, TransferInput, UseRoomReturn};
 pub use use_room_access::{use_room_access, RoomAccess, UseRoomAccessReturn};
 pub use use_screen_share::{use_screen_share, UseScreenShareReturn};
 pub use use_stats::use_stats;
-pub use use_transfers::{use_transfers, UseTransfersReturn};
+pub use use_transfers::{use_transfers, FolderSave, UseTransfersReturn};

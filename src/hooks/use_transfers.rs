@@ -6,14 +6,26 @@
 use std::rc::Rc;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use peerlink_core::ConnectionState;
 use peerlink_protocol::{ChannelMessage, PeerId};
 use web_sys::{File, RtcDataChannel};
 
 use super::use_room::{TransferInput, UseRoomReturn};
 use crate::rtc::transfer::{
-    LinkError, ReceiveOptions, SendOptions, TransferLink, TransferView, Transfers,
+    pick_folder, save_to_folder, FolderError, LinkError, Picked, ReceiveOptions, SaveItem,
+    SendOptions, TransferLink, TransferState, TransferView, Transfers,
 };
+
+/// How saving a batch into a folder went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FolderSave {
+    Idle,
+    Saving,
+    /// This many files were written.
+    Saved(usize),
+    Failed(FolderError),
+}
 
 struct RoomLink {
     room: UseRoomReturn,
@@ -44,6 +56,8 @@ impl TransferLink for RoomLink {
 pub struct UseTransfersReturn {
     /// Every transfer, newest last.
     pub list: RwSignal<Vec<TransferView>>,
+    /// The last save into a folder.
+    pub folder_save: RwSignal<FolderSave>,
     transfers: StoredValue<Option<Rc<Transfers>>, LocalStorage>,
     room: UseRoomReturn,
 }
@@ -51,6 +65,19 @@ pub struct UseTransfersReturn {
 impl UseTransfersReturn {
     /// Offers each file to every connected peer; returns how many offers went out.
     pub fn send_files(&self, files: Vec<File>) -> usize {
+        let picked = files
+            .into_iter()
+            .map(|file| Picked {
+                file,
+                path: String::new(),
+            })
+            .collect();
+        self.send_picked(picked)
+    }
+
+    /// Offers picked files (with their folders) to every connected peer,
+    /// several at once as one batch; returns how many offers went out.
+    pub fn send_picked(&self, picked: Vec<Picked>) -> usize {
         let Some(transfers) = self.transfers.get_value() else {
             return 0;
         };
@@ -60,15 +87,61 @@ impl UseTransfersReturn {
                 .map(|p| p.id)
                 .collect()
         });
-        let mut offered = 0;
-        for file in &files {
-            for peer in &peers {
-                if transfers.offer(*peer, Clone::clone(file)).is_ok() {
-                    offered += 1;
-                }
-            }
+        let lone = picked.len() == 1 && picked[0].path.is_empty();
+        let batch = if lone {
+            String::new()
+        } else {
+            Transfers::new_id()
+        };
+        peers
+            .iter()
+            .map(|peer| transfers.offer_batch(*peer, &picked, &batch))
+            .sum()
+    }
+
+    pub fn accept_batch(&self, peer: PeerId, batch: &str) {
+        if let Some(transfers) = self.transfers.get_value() {
+            transfers.accept_batch(peer, batch);
         }
-        offered
+    }
+
+    pub fn decline_batch(&self, peer: PeerId, batch: &str) {
+        if let Some(transfers) = self.transfers.get_value() {
+            transfers.decline_batch(peer, batch);
+        }
+    }
+
+    /// Asks for a folder and writes every verified file of `peer`'s batch
+    /// into it, with its relative folders (call from a click).
+    pub fn save_batch(&self, peer: PeerId, batch: String) {
+        let Some(transfers) = self.transfers.get_value() else {
+            return;
+        };
+        let items: Vec<SaveItem> = self.list.with_untracked(|list| {
+            list.iter()
+                .filter(|t| t.peer == peer && t.batch == batch)
+                .filter(|t| t.state == TransferState::Verified)
+                .filter_map(|t| {
+                    Some(SaveItem {
+                        path: t.path.clone(),
+                        name: t.name.clone(),
+                        blob: transfers.blob(&t.id)?,
+                    })
+                })
+                .collect()
+        });
+        let outcome = self.folder_save;
+        outcome.set(FolderSave::Saving);
+        spawn_local(async move {
+            let result = match pick_folder().await {
+                Ok(root) => save_to_folder(&root, &items).await,
+                Err(err) => Err(err),
+            };
+            outcome.try_set(match result {
+                Ok(n) => FolderSave::Saved(n),
+                Err(err) => FolderSave::Failed(err),
+            });
+        });
     }
 
     /// Offers each file to one peer.
@@ -127,6 +200,7 @@ pub fn use_transfers(room: UseRoomReturn) -> UseTransfersReturn {
     }));
     let state = UseTransfersReturn {
         list,
+        folder_save: RwSignal::new(FolderSave::Idle),
         transfers: StoredValue::new_local(Some(transfers)),
         room,
     };

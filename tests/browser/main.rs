@@ -18,4 +18,5 @@ mod sealed;
 mod signaling;
 mod support;
 mod transfer;
+mod transfer_batch;
 mod trust;

@@ -4,6 +4,8 @@
 //! actions. It must not decide anything itself (what to accept, when to stop,
 //! resume or verify): those rules live in core/src/transfer/. No leptos here.
 
+mod folder;
+mod pick;
 mod receive;
 mod send;
 mod store;
@@ -19,8 +21,12 @@ use peerlink_protocol::{ChannelMessage, FileOffer, PeerId};
 use web_sys::{File, RtcDataChannel};
 
 use crate::browser::{now, random_bytes, Deadline};
-pub use store::OPFS_MIN_BYTES;
-pub use view::{Direction, TransferState, TransferView};
+pub use folder::{can_save_to_folder, pick_folder, save_to_folder, FolderError, SaveItem};
+pub use pick::{drop_entries, picked_from_drop, picked_from_list, Picked};
+pub use store::{StoreError, OPFS_MIN_BYTES};
+pub use view::{
+    Cancellation, Direction, Failure, Interruption, Reason, TransferState, TransferView,
+};
 
 use receive::Incoming;
 use send::Outgoing;
@@ -133,14 +139,42 @@ impl Transfers {
 
     /// Offers `file` to `peer`; returns the transfer id.
     pub fn offer(&self, peer: PeerId, file: File) -> Result<String, OfferError> {
-        let id = PeerId::from_bytes(random_bytes::<16>()).to_string();
+        self.offer_in(peer, file, String::new(), String::new())
+    }
+
+    /// Offers `files` to `peer` as one batch (answered once by the
+    /// receiver), each with its relative folder; returns how many went out.
+    pub fn offer_batch(&self, peer: PeerId, files: &[Picked], batch: &str) -> usize {
+        files
+            .iter()
+            .filter(|p| {
+                let (file, path) = (Clone::clone(&p.file), p.path.clone());
+                self.offer_in(peer, file, path, batch.to_string()).is_ok()
+            })
+            .count()
+    }
+
+    /// A fresh random id (transfers, batches).
+    pub fn new_id() -> String {
+        PeerId::from_bytes(random_bytes::<16>()).to_string()
+    }
+
+    fn offer_in(
+        &self,
+        peer: PeerId,
+        file: File,
+        path: String,
+        batch: String,
+    ) -> Result<String, OfferError> {
+        let id = Transfers::new_id();
         let offer = FileOffer {
             id: id.clone(),
             name: file.name(),
             size: file.size() as u64,
             mime: file.type_(),
+            path,
+            batch,
             modified: Some(file.last_modified() as u64),
-            ..FileOffer::default()
         };
         let outgoing = Outgoing::new(file);
         self.inner
@@ -161,6 +195,21 @@ impl Transfers {
     /// Accepts an offered file (or resumes an interrupted one).
     pub fn accept(&self, id: &str) {
         self.feed(|core, now| core.accept(id, now));
+    }
+
+    /// Accepts every offer of `peer`'s batch, and those still coming.
+    pub fn accept_batch(&self, peer: PeerId, batch: &str) {
+        self.feed(|core, now| core.accept_batch(peer, batch, now).map(drop));
+    }
+
+    /// Declines every offer of `peer`'s batch still waiting.
+    pub fn decline_batch(&self, peer: PeerId, batch: &str) {
+        self.feed(|core, now| core.decline_batch(peer, batch, now).map(drop));
+    }
+
+    /// The verified file of a receive, for saving into a folder.
+    pub fn blob(&self, id: &str) -> Option<web_sys::Blob> {
+        self.inner.incoming.borrow().get(id)?.blob.clone()
     }
 
     /// Cancels a transfer in either direction and tells the peer.

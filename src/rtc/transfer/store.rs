@@ -1,7 +1,8 @@
 //! Where received bytes go while a file arrives: the origin private file
 //! system (OPFS, over web-sys's File System bindings) for large files where
 //! the browser has it, Blob parts in batches otherwise, never the wasm heap.
-//! It stores bytes; it must not decide a transfer's fate.
+//! It stores bytes; it must not decide a transfer's fate. Every finished
+//! file is typed `RECEIVED_MIME` (core/src/transfer/action.rs).
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -13,10 +14,34 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{
     Blob, BlobPropertyBag, FileSystemDirectoryHandle, FileSystemFileHandle,
     FileSystemGetDirectoryOptions, FileSystemGetFileOptions, FileSystemWritableFileStream,
-    StorageManager, Url,
+    StorageManager,
 };
 
+use peerlink_core::transfer::RECEIVED_MIME;
+
 use crate::browser::{js_error_name, Notify};
+
+/// Why storage failed; `Display` is a short token or the browser's own
+/// error name (`QuotaExceededError`), which is what the core keeps.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// This browser has no OPFS with writable files.
+    #[error("NoOpfs")]
+    NoOpfs,
+    /// The OPFS file was never opened.
+    #[error("NotOpened")]
+    NotOpened,
+    /// The file system answered with something else than expected.
+    #[error("UnexpectedValue")]
+    UnexpectedValue,
+    /// The browser refused (its DOMException name).
+    #[error("{0}")]
+    Browser(String),
+}
+
+fn browser(value: JsValue) -> StoreError {
+    StoreError::Browser(js_error_name(&value))
+}
 
 /// Files at least this large go to OPFS when it is available.
 pub const OPFS_MIN_BYTES: u64 = 16 * 1024 * 1024;
@@ -40,17 +65,17 @@ pub(crate) struct OpfsFile {
     writable: RefCell<Option<FileSystemWritableFileStream>>,
     queue: RefCell<VecDeque<ArrayBuffer>>,
     writing: Cell<bool>,
-    failed: RefCell<Option<String>>,
+    failed: RefCell<Option<StoreError>>,
     idle: Notify,
 }
 
 /// Awaits a promise and casts what it resolves to; errors keep the DOMException name.
-async fn resolve<T: JsCast>(promise: Promise) -> Result<T, String> {
+async fn resolve<T: JsCast>(promise: Promise) -> Result<T, StoreError> {
     JsFuture::from(promise)
         .await
-        .map_err(|e| js_error_name(&e))?
+        .map_err(browser)?
         .dyn_into()
-        .map_err(|_| "unexpected value from the file system".to_string())
+        .map_err(|_| StoreError::UnexpectedValue)
 }
 
 fn has(target: &JsValue, name: &str) -> bool {
@@ -70,15 +95,15 @@ fn storage() -> Option<StorageManager> {
     has(&prototype, "createWritable").then_some(storage)
 }
 
-async fn directory() -> Result<FileSystemDirectoryHandle, String> {
-    let storage = storage().ok_or("no OPFS")?;
+async fn directory() -> Result<FileSystemDirectoryHandle, StoreError> {
+    let storage = storage().ok_or(StoreError::NoOpfs)?;
     let root: FileSystemDirectoryHandle = resolve(storage.get_directory()).await?;
     let options = FileSystemGetDirectoryOptions::new();
     options.set_create(true);
     resolve(root.get_directory_handle_with_options(OPFS_DIR, &options)).await
 }
 
-async fn file_handle(name: &str, create: bool) -> Result<FileSystemFileHandle, String> {
+async fn file_handle(name: &str, create: bool) -> Result<FileSystemFileHandle, StoreError> {
     let options = FileSystemGetFileOptions::new();
     options.set_create(create);
     resolve(
@@ -90,11 +115,8 @@ async fn file_handle(name: &str, create: bool) -> Result<FileSystemFileHandle, S
 }
 
 /// Awaits a promise whose value does not matter.
-async fn done(promise: Promise) -> Result<(), String> {
-    JsFuture::from(promise)
-        .await
-        .map(drop)
-        .map_err(|e| js_error_name(&e))
+async fn done(promise: Promise) -> Result<(), StoreError> {
+    JsFuture::from(promise).await.map(drop).map_err(browser)
 }
 
 impl Store {
@@ -133,7 +155,7 @@ impl Store {
     }
 
     /// Takes one chunk.
-    pub fn push(&mut self, buffer: ArrayBuffer) -> Result<(), String> {
+    pub fn push(&mut self, buffer: ArrayBuffer) -> Result<(), StoreError> {
         match self {
             Store::Blobs {
                 batch,
@@ -144,8 +166,7 @@ impl Store {
                 *batch_bytes += buffer.byte_length() as usize;
                 batch.push(&buffer);
                 if *batch_bytes >= *batch_limit {
-                    let blob = Blob::new_with_buffer_source_sequence(batch)
-                        .map_err(|e| js_error_name(&e))?;
+                    let blob = Blob::new_with_buffer_source_sequence(batch).map_err(browser)?;
                     parts.push(&blob);
                     *batch = Array::new();
                     *batch_bytes = 0;
@@ -175,20 +196,17 @@ impl Store {
         }
     }
 
-    /// All bytes are in: the file as an object URL for download.
-    pub async fn finish(self, mime: &str) -> Result<String, String> {
+    /// All bytes are in: the file, typed `RECEIVED_MIME`.
+    pub async fn finish(self) -> Result<Blob, StoreError> {
         let options = BlobPropertyBag::new();
-        options.set_type(mime);
+        options.set_type(RECEIVED_MIME);
         match self {
             Store::Blobs { batch, parts, .. } => {
                 if batch.length() > 0 {
-                    let last = Blob::new_with_buffer_source_sequence(&batch)
-                        .map_err(|e| js_error_name(&e))?;
+                    let last = Blob::new_with_buffer_source_sequence(&batch).map_err(browser)?;
                     parts.push(&last);
                 }
-                let blob = Blob::new_with_blob_sequence_and_options(&parts, &options)
-                    .map_err(|e| js_error_name(&e))?;
-                Url::create_object_url_with_blob(&blob).map_err(|e| js_error_name(&e))
+                Blob::new_with_blob_sequence_and_options(&parts, &options).map_err(browser)
             }
             Store::Opfs(file) => {
                 while file.writing.get() {
@@ -201,7 +219,7 @@ impl Store {
                     for buffer in queued {
                         blobs.push(buffer)?;
                     }
-                    return Box::pin(blobs.finish(mime)).await;
+                    return Box::pin(blobs.finish()).await;
                 }
                 if let Some(err) = file.failed.borrow().clone() {
                     return Err(err);
@@ -210,15 +228,13 @@ impl Store {
                     .writable
                     .borrow_mut()
                     .take()
-                    .ok_or("the file was never opened")?;
+                    .ok_or(StoreError::NotOpened)?;
                 done(writable.close()).await?;
                 let handle = file_handle(&file.name, false).await?;
                 let stored: Blob = resolve(handle.get_file()).await?;
-                // Re-type it (the OPFS file has no MIME type) without copying.
-                let typed =
-                    Blob::new_with_blob_sequence_and_options(&Array::of1(&stored), &options)
-                        .map_err(|e| js_error_name(&e))?;
-                Url::create_object_url_with_blob(&typed).map_err(|e| js_error_name(&e))
+                // Type it (the OPFS file has none) without copying.
+                Blob::new_with_blob_sequence_and_options(&Array::of1(&stored), &options)
+                    .map_err(browser)
             }
         }
     }
@@ -280,10 +296,10 @@ async fn write_queued(file: Rc<OpfsFile>) {
         };
         let written = match writable.write_with_buffer_source(&buffer) {
             Ok(promise) => done(promise).await,
-            Err(err) => Err(js_error_name(&err)),
+            Err(err) => Err(browser(err)),
         };
         if let Err(err) = written {
-            *file.failed.borrow_mut() = Some(format!("cannot store the file: {err}"));
+            *file.failed.borrow_mut() = Some(err);
             file.queue.borrow_mut().clear();
             break;
         }

@@ -46,7 +46,10 @@ fn accepting_a_batch_takes_its_offers_now_and_later_only() {
         .expect("offer");
     assert_eq!(state(&t, "lone"), TransferState::Offered);
     assert_eq!(t.get("3").expect("3").path, "dir/sub");
-    assert_eq!(t.accept_batch(alice(), "", at(3)), Err(TransferError::BadId));
+    assert_eq!(
+        t.accept_batch(alice(), "", at(3)),
+        Err(TransferError::BadId)
+    );
 }
 
 #[test]
