@@ -354,6 +354,12 @@ messages! {
         "对方已取消。";
     ReasonDeclined => "Declined by the receiver.",
         "接收方已拒绝。";
+    NoRoomNeeded => "Not enough free storage to accept this file. It needs",
+        "存储空间不足，无法接收此文件。需要";
+    NoRoomFree => "free:",
+        "可用：";
+    CopySnippet => "Copy",
+        "复制";
     // --- end files ---
     ErrNoCrypto => "This browser cannot seal a private room here (WebCrypto needs HTTPS or localhost).",
         "此浏览器无法在此处加密私密房间（WebCrypto 需要 HTTPS 或 localhost）。";

@@ -149,8 +149,24 @@ pub fn TransferRow(
             <Show when=move || reason().is_some()>
                 <p class="error-text" data-testid="transfer-error">{reason_text}</p>
             </Show>
+            <NoRoom view=view/>
             <TransferActions id=id view=view transfers=transfers/>
         </li>
+    }
+}
+
+/// Why an accept did not happen: not enough free storage.
+#[component]
+fn NoRoom(view: Memo<Option<TransferView>>) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    view! {
+        <Show when=move || view.get().is_some_and(|t| t.no_room.is_some())>
+            <p class="error-text" role="alert" data-testid="no-room">{move || {
+                let (needed, free) = view.get().and_then(|t| t.no_room).unwrap_or_default();
+                format!("{} {}, {} {}", i18n.t(Msg::NoRoomNeeded)(), human_bytes(needed as f64),
+                    i18n.t(Msg::NoRoomFree)(), human_bytes(free as f64))
+            }}</p>
+        </Show>
     }
 }
 

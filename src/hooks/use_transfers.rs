@@ -3,18 +3,22 @@
 //! transfer into a signal; revokes download URLs on cleanup. It decides
 //! nothing about transfers: that is core/src/transfer/.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use peerlink_core::ConnectionState;
 use peerlink_protocol::{ChannelMessage, PeerId};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use web_sys::{File, RtcDataChannel};
 
 use super::use_room::{TransferInput, UseRoomReturn};
 use crate::rtc::transfer::{
-    pick_folder, save_to_folder, FolderError, LinkError, Picked, ReceiveOptions, SaveItem,
-    SendOptions, TransferLink, TransferState, TransferView, Transfers,
+    pick_folder, remove_page_folder, save_to_folder, sweep_leftovers, FolderError, LinkError,
+    Picked, ReceiveOptions, SaveItem, SendOptions, TransferLink, TransferState, TransferView,
+    Transfers,
 };
 
 /// How saving a batch into a folder went.
@@ -168,24 +172,69 @@ impl UseTransfersReturn {
     }
 }
 
+/// Puts `view` into the list (replacing the transfer's previous view).
+fn apply(list: RwSignal<Vec<TransferView>>, view: TransferView) {
+    list.try_update(|items| {
+        match items
+            .iter_mut()
+            .find(|t| t.id == view.id && t.peer == view.peer)
+        {
+            Some(item) => *item = view,
+            None => items.push(view),
+        }
+    });
+}
+
+/// Progress views wait for the next animation frame, and only the latest
+/// per transfer is kept: the list (and the DOM) changes at most once a
+/// frame however fast chunks arrive. Any other change is shown at once.
+fn throttled(list: RwSignal<Vec<TransferView>>) -> impl Fn(&TransferView) + 'static {
+    let pending: Rc<RefCell<Vec<TransferView>>> = Rc::default();
+    move |view: &TransferView| {
+        let moving = matches!(
+            view.state,
+            TransferState::Sending | TransferState::Receiving
+        );
+        let mut queue = pending.borrow_mut();
+        queue.retain(|t| !(t.id == view.id && t.peer == view.peer));
+        if !moving {
+            drop(queue);
+            apply(list, view.clone());
+            return;
+        }
+        queue.push(view.clone());
+        if queue.len() > 1 {
+            return; // a frame is already asked for
+        }
+        let pending = pending.clone();
+        let flush = Closure::once_into_js(move || {
+            for view in pending.borrow_mut().drain(..) {
+                apply(list, view);
+            }
+        });
+        let asked = web_sys::window()
+            .map(|w| w.request_animation_frame(flush.unchecked_ref()).is_ok())
+            .unwrap_or(false);
+        if !asked {
+            for view in queue.drain(..) {
+                apply(list, view);
+            }
+        }
+    }
+}
+
 pub fn use_transfers(room: UseRoomReturn) -> UseTransfersReturn {
     let list: RwSignal<Vec<TransferView>> = RwSignal::new(Vec::new());
     let transfers = Rc::new(Transfers::new(
         RoomLink { room },
         SendOptions::default(),
         ReceiveOptions::default(),
-        move |view| {
-            list.try_update(|items| {
-                match items
-                    .iter_mut()
-                    .find(|t| t.id == view.id && t.peer == view.peer)
-                {
-                    Some(item) => *item = view.clone(),
-                    None => items.push(view.clone()),
-                }
-            });
-        },
+        throttled(list),
     ));
+    // Partial files of tabs that are gone (closed, crashed) leave OPFS.
+    spawn_local(async {
+        sweep_leftovers().await;
+    });
     let weak = Rc::downgrade(&transfers);
     room.set_transfer_hook(Rc::new(move |peer, input| {
         let Some(transfers) = weak.upgrade() else {
@@ -211,6 +260,10 @@ pub fn use_transfers(room: UseRoomReturn) -> UseTransfersReturn {
             }
         }
         state.transfers.try_set_value(None);
+        // This page's own partial and finished files leave OPFS with it.
+        spawn_local(async {
+            remove_page_folder().await;
+        });
     });
     state
 }

@@ -19,4 +19,5 @@ mod signaling;
 mod support;
 mod transfer;
 mod transfer_batch;
+mod transfer_space;
 mod trust;

@@ -366,6 +366,11 @@ async fn hostile_offers_and_stray_chunks_end_in_clear_states() {
 
     // Accepted, then more bytes than announced arrive: a clear failure.
     receiver.transfers.accept("evil1");
+    // Accepting first asks storage for room: wait until it is accepted.
+    wait_until("accepted", 5_000, || {
+        receiver.state("evil1") == Some(TransferState::Receiving)
+    })
+    .await;
     let channel = pair.a.session().create_channel("file:evil1");
     wait_until("channel open", 5_000, || {
         channel.ready_state() == web_sys::RtcDataChannelState::Open

@@ -91,6 +91,10 @@ async fn an_html_file_is_offered_as_octet_stream() {
         .expect("offer");
     wait_until("offer", 5_000, || receiver.view("page").is_some()).await;
     receiver.transfers.accept("page");
+    wait_until("accepted", 5_000, || {
+        receiver.state("page") == Some(TransferState::Receiving)
+    })
+    .await;
     let channel = pair.a.session().create_channel("file:page");
     wait_until("channel open", 5_000, || {
         channel.ready_state() == web_sys::RtcDataChannelState::Open

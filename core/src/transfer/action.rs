@@ -93,6 +93,9 @@ pub enum TransferError {
     TooManyTransfers,
     /// A control message that is not about transfers.
     NotTransferMessage,
+    /// Storage has `free` bytes and the rest of the file needs `needed`:
+    /// not accepted (the offer still waits).
+    NoRoom { needed: u64, free: u64 },
 }
 
 impl fmt::Display for TransferError {
@@ -110,6 +113,9 @@ impl fmt::Display for TransferError {
             TransferError::TooManyPendingOffers => write!(f, "too many pending offers"),
             TransferError::TooManyTransfers => write!(f, "too many transfers from this peer"),
             TransferError::NotTransferMessage => write!(f, "not a transfer message"),
+            TransferError::NoRoom { needed, free } => {
+                write!(f, "needs {needed} bytes, storage has {free}")
+            }
         }
     }
 }

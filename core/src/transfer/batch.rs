@@ -33,14 +33,26 @@ impl Transfers {
 
     /// The user accepts `peer`'s whole batch: returns how many offers it
     /// accepted now. Later offers of the batch are accepted on arrival.
+    /// When the offers waiting need more than `free` bytes of storage (as
+    /// the browser estimates it), nothing is accepted: `NoRoom`.
     pub fn accept_batch(
         &mut self,
         peer: PeerId,
         batch: &str,
+        free: Option<u64>,
         now: Instant,
     ) -> Result<usize, TransferError> {
         if batch.is_empty() {
             return Err(TransferError::BadId);
+        }
+        let needed: u64 = self
+            .waiting_in(peer, batch)
+            .iter()
+            .filter_map(|id| self.transfers.get(id))
+            .map(|t| t.size)
+            .sum();
+        if let Some(free) = free.filter(|free| *free < needed) {
+            return Err(TransferError::NoRoom { needed, free });
         }
         if !self.batch_accepted(peer, batch) {
             if self.accepted_batches.len() >= self.limits.max_accepted_batches {

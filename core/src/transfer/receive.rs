@@ -110,6 +110,23 @@ impl Transfers {
         Ok(())
     }
 
+    /// Accepts (or resumes) only if the rest of the file fits in `free`
+    /// bytes of storage, as the browser estimates it (`None`: unknown, so
+    /// accepted). Without room the offer keeps waiting: `NoRoom`.
+    pub fn accept_within(
+        &mut self,
+        id: &str,
+        free: Option<u64>,
+        now: Instant,
+    ) -> Result<(), TransferError> {
+        let transfer = self.transfers.get(id).ok_or(TransferError::Unknown)?;
+        let needed = transfer.size.saturating_sub(transfer.transferred);
+        match free {
+            Some(free) if free < needed => Err(TransferError::NoRoom { needed, free }),
+            _ => self.accept(id, now),
+        }
+    }
+
     /// A channel `peer` opened with `label`: returns the transfer id when it
     /// is `file:<id>` of an accepted receive from that peer; anything else
     /// must be closed.

@@ -3,6 +3,7 @@
 
 mod call;
 mod files;
+mod files_more;
 mod lobby;
 mod rejoin;
 mod trust;

@@ -4,10 +4,12 @@
 //! actions. It must not decide anything itself (what to accept, when to stop,
 //! resume or verify): those rules live in core/src/transfer/. No leptos here.
 
+mod accept;
 mod folder;
 mod pick;
 mod receive;
 mod send;
+mod space;
 mod store;
 mod view;
 
@@ -23,6 +25,7 @@ use web_sys::{File, RtcDataChannel};
 use crate::browser::{now, random_bytes, Deadline};
 pub use folder::{can_save_to_folder, pick_folder, save_to_folder, FolderError, SaveItem};
 pub use pick::{drop_entries, picked_from_drop, picked_from_list, Picked};
+pub use space::{free_bytes, remove_page_folder, sweep_leftovers};
 pub use store::{StoreError, OPFS_MIN_BYTES};
 pub use view::{
     Cancellation, Direction, Failure, Interruption, Reason, TransferState, TransferView,
@@ -107,6 +110,8 @@ pub(crate) struct Inner {
     core: RefCell<core::Transfers>,
     outgoing: RefCell<HashMap<String, Outgoing>>,
     incoming: RefCell<HashMap<String, Incoming>>,
+    /// Accepts refused for lack of storage: (bytes needed, bytes free).
+    no_room: RefCell<HashMap<String, (u64, u64)>>,
     /// The core's next timeout, armed.
     timer: Deadline,
 }
@@ -132,6 +137,7 @@ impl Transfers {
                 core: RefCell::new(core::Transfers::default()),
                 outgoing: RefCell::new(HashMap::new()),
                 incoming: RefCell::new(HashMap::new()),
+                no_room: RefCell::new(HashMap::new()),
                 timer: Deadline::default(),
             }),
         }
@@ -192,14 +198,16 @@ impl Transfers {
         Err(OfferError::NotSent)
     }
 
-    /// Accepts an offered file (or resumes an interrupted one).
+    /// Accepts an offered file (or resumes an interrupted one) once
+    /// storage says there is room for it (asynchronously).
     pub fn accept(&self, id: &str) {
-        self.feed(|core, now| core.accept(id, now));
+        accept::accept(&self.inner, id);
     }
 
-    /// Accepts every offer of `peer`'s batch, and those still coming.
+    /// Accepts every offer of `peer`'s batch, and those still coming, once
+    /// storage says there is room for them (asynchronously).
     pub fn accept_batch(&self, peer: PeerId, batch: &str) {
-        self.feed(|core, now| core.accept_batch(peer, batch, now).map(drop));
+        accept::accept_batch(&self.inner, peer, batch);
     }
 
     /// Declines every offer of `peer`'s batch still waiting.
@@ -264,7 +272,9 @@ fn view_of(inner: &Inner, id: &str) -> Option<TransferView> {
         .borrow()
         .get(id)
         .map_or((None, None), |i| (i.url.clone(), i.storage));
-    Some(TransferView::of(transfer, url, storage))
+    let mut view = TransferView::of(transfer, url, storage);
+    view.no_room = inner.no_room.borrow().get(id).copied();
+    Some(view)
 }
 
 /// Carries out every pending action of the core, in order, then arms the

@@ -19,6 +19,8 @@ use web_sys::{
 
 use peerlink_core::transfer::RECEIVED_MIME;
 
+use super::space::{page_folder, OPFS_DIR};
+
 use crate::browser::{js_error_name, Notify};
 
 /// Why storage failed; `Display` is a short token or the browser's own
@@ -45,7 +47,6 @@ fn browser(value: JsValue) -> StoreError {
 
 /// Files at least this large go to OPFS when it is available.
 pub const OPFS_MIN_BYTES: u64 = 16 * 1024 * 1024;
-const OPFS_DIR: &str = "peerlink-incoming";
 
 pub(crate) enum Store {
     Blobs {
@@ -95,12 +96,15 @@ fn storage() -> Option<StorageManager> {
     has(&prototype, "createWritable").then_some(storage)
 }
 
+/// This page's OPFS folder for partial files (see space.rs).
 async fn directory() -> Result<FileSystemDirectoryHandle, StoreError> {
     let storage = storage().ok_or(StoreError::NoOpfs)?;
     let root: FileSystemDirectoryHandle = resolve(storage.get_directory()).await?;
     let options = FileSystemGetDirectoryOptions::new();
     options.set_create(true);
-    resolve(root.get_directory_handle_with_options(OPFS_DIR, &options)).await
+    let all: FileSystemDirectoryHandle =
+        resolve(root.get_directory_handle_with_options(OPFS_DIR, &options)).await?;
+    resolve(all.get_directory_handle_with_options(&page_folder(), &options)).await
 }
 
 async fn file_handle(name: &str, create: bool) -> Result<FileSystemFileHandle, StoreError> {

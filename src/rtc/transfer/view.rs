@@ -36,6 +36,8 @@ pub struct TransferView {
     pub url: Option<String>,
     /// Where a received file is kept while it arrives: "opfs" or "blob".
     pub storage: Option<&'static str>,
+    /// The last accept was refused for lack of storage: (needed, free) bytes.
+    pub no_room: Option<(u64, u64)>,
     /// Milliseconds since the epoch when bytes started to flow.
     pub started_ms: f64,
     pub updated_ms: f64,
@@ -64,6 +66,7 @@ impl TransferView {
             sha256: transfer.sha256().map(|d| d.to_hex()),
             url,
             storage,
+            no_room: None,
             started_ms: transfer.started.as_millis() as f64,
             updated_ms: transfer.updated.as_millis() as f64,
         }

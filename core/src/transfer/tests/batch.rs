@@ -29,7 +29,7 @@ fn accepting_a_batch_takes_its_offers_now_and_later_only() {
     t.handle_control(mallory(), batch_offer("m", "b"), at(0))
         .expect("offer");
     drain(&mut t);
-    assert_eq!(t.accept_batch(alice(), "b", at(1)), Ok(2));
+    assert_eq!(t.accept_batch(alice(), "b", None, at(1)), Ok(2));
     let actions = drain(&mut t);
     assert!(actions.contains(&accept_of("1")) && actions.contains(&accept_of("2")));
     assert_eq!(state(&t, "1"), TransferState::Receiving);
@@ -47,7 +47,7 @@ fn accepting_a_batch_takes_its_offers_now_and_later_only() {
     assert_eq!(state(&t, "lone"), TransferState::Offered);
     assert_eq!(t.get("3").expect("3").path, "dir/sub");
     assert_eq!(
-        t.accept_batch(alice(), "", at(3)),
+        t.accept_batch(alice(), "", None, at(3)),
         Err(TransferError::BadId)
     );
 }
@@ -80,7 +80,7 @@ fn remembered_batches_are_bounded() {
     };
     let mut t = Transfers::new(limits);
     for batch in ["x", "y", "z"] {
-        t.accept_batch(alice(), batch, at(0)).expect("batch");
+        t.accept_batch(alice(), batch, None, at(0)).expect("batch");
     }
     // "x" was forgotten: its offers wait for an answer again.
     t.handle_control(alice(), batch_offer("late-x", "x"), at(1))
@@ -89,4 +89,48 @@ fn remembered_batches_are_bounded() {
     t.handle_control(alice(), batch_offer("late-z", "z"), at(1))
         .expect("offer");
     assert_eq!(state(&t, "late-z"), TransferState::Receiving);
+}
+
+#[test]
+fn nothing_is_accepted_without_room_for_it() {
+    let mut t = Transfers::default();
+    for id in ["1", "2"] {
+        t.handle_control(alice(), batch_offer(id, "b"), at(0))
+            .expect("offer");
+    }
+    t.handle_control(alice(), batch_offer("lone", ""), at(0))
+        .expect("offer");
+    drain(&mut t);
+    let short = t.accept_batch(alice(), "b", Some(2 * SIZE - 1), at(1));
+    assert_eq!(
+        short,
+        Err(TransferError::NoRoom {
+            needed: 2 * SIZE,
+            free: 2 * SIZE - 1
+        })
+    );
+    assert_eq!(
+        t.accept_within("lone", Some(SIZE - 1), at(1)),
+        Err(TransferError::NoRoom {
+            needed: SIZE,
+            free: SIZE - 1
+        })
+    );
+    assert!(drain(&mut t).is_empty(), "nothing asked of the sender");
+    assert_eq!(state(&t, "1"), TransferState::Offered);
+    assert_eq!(state(&t, "lone"), TransferState::Offered);
+    // With room (or when the browser cannot tell), they are accepted.
+    assert_eq!(t.accept_batch(alice(), "b", Some(2 * SIZE), at(2)), Ok(2));
+    assert_eq!(t.accept_within("lone", None, at(2)), Ok(()));
+    assert_eq!(state(&t, "lone"), TransferState::Receiving);
+}
+
+#[test]
+fn a_resume_needs_room_only_for_the_rest() {
+    let mut t = receiving("r");
+    t.handle_chunk("r", 600, at(1)).expect("chunk");
+    t.handle_peer_left(alice(), at(2));
+    assert_eq!(state(&t, "r"), TransferState::Failed);
+    assert_eq!(t.accept_within("r", Some(SIZE - 600), at(3)), Ok(()));
+    assert_eq!(state(&t, "r"), TransferState::Receiving);
 }
