@@ -20,4 +20,5 @@ mod support;
 mod transfer;
 mod transfer_batch;
 mod transfer_space;
+mod transfer_worker;
 mod trust;

@@ -208,7 +208,7 @@ async fn cancel_from_either_side_leaves_both_cancelled() {
         chunk_bytes: 16 * 1024,
         high_water: 64 * 1024,
         low_water: 16 * 1024,
-        flip_byte_at: None,
+        ..SendOptions::default()
     };
     let (_pair, sender, receiver) = connected_pair(slow).await;
     for cancel_on_sender in [true, false] {
@@ -277,7 +277,7 @@ async fn an_interrupted_transfer_resumes_from_the_receivers_offset() {
         chunk_bytes: 16 * 1024,
         high_water: 128 * 1024,
         low_water: 32 * 1024,
-        flip_byte_at: None,
+        ..SendOptions::default()
     };
     let (_pair, sender, receiver) = connected_pair(paced).await;
     let size = 24 * 1024 * 1024;

@@ -3,6 +3,7 @@
 //! text into the room sends it.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use peerlink_e2e::page::{self, wait_connected};
@@ -181,4 +182,99 @@ async fn pasting_an_image_sends_it_and_pasting_text_sends_a_snippet() {
         let _ = browser.quit().await;
     }
     outcome.expect("the paste test ran");
+}
+
+/// Total RSS (KiB) of the processes in process group `group` (chromedriver
+/// and every browser it started).
+fn group_rss_kib(group: i32) -> u64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter_map(|e| {
+            let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
+            let pgrp: i32 = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .nth(2)?
+                .parse()
+                .ok()?;
+            (pgrp == group).then_some(())?;
+            let status = std::fs::read_to_string(e.path().join("status")).ok()?;
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))?
+                .split_whitespace()
+                .nth(1)?
+                .parse::<u64>()
+                .ok()
+        })
+        .sum()
+}
+
+/// 1 GiB through the file picker, verified, while the RSS of both browsers
+/// together grows by less than `GROWTH_BOUND_MIB` (the file goes to OPFS
+/// as it arrives and is read in 1 MiB blocks; holding it would add 1 GiB).
+const GROWTH_BOUND_MIB: u64 = 400;
+
+#[tokio::test]
+async fn a_1_gib_file_arrives_verified_without_memory_growing_with_it() {
+    const SIZE: u64 = 1024 * 1024 * 1024;
+    let harness = Harness::start().await;
+    let group = harness.browser_process_group().unwrap_or(0);
+    // A sparse file of zeros: instant to make, and its hash is known.
+    let path = std::env::temp_dir().join(format!("peerlink-e2e-gib-{}.bin", std::process::id()));
+    std::fs::File::create(&path)
+        .and_then(|f| f.set_len(SIZE))
+        .expect("sparse file");
+    let mut hasher = Sha256::new();
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..1024 {
+        hasher.update(&zeros);
+    }
+    let expected: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut browsers = Vec::new();
+    let outcome = async {
+        let (sender, receiver) = two_in_a_room(&harness, "gib").await?;
+        browsers = vec![sender.clone(), receiver.clone()];
+        let input = sender.find(By::Css("[data-testid=file-input]")).await?;
+        input.send_keys(path.to_string_lossy()).await?;
+        let accept = "[data-testid=transfer] [data-testid=transfer-accept]";
+        let button = eventually("the offer", Duration::from_secs(20), || async {
+            receiver.find(By::Css(accept)).await.ok()
+        })
+        .await;
+        let before = group_rss_kib(group);
+        button.click().await?;
+        let peak = AtomicU64::new(before);
+        let sha = eventually("1 GiB verified", Duration::from_secs(900), || async {
+            peak.fetch_max(group_rss_kib(group), Ordering::Relaxed);
+            (attrs_of_all(&receiver, "data-state").await == ["verified"]).then_some(())?;
+            attrs_of_all(&receiver, "data-sha256").await.pop()
+        })
+        .await;
+        assert_eq!(sha, expected);
+        let peak = peak.load(Ordering::Relaxed);
+        let growth = peak.saturating_sub(before) / 1024;
+        println!(
+            "1 GiB: browsers' RSS {} MiB before, peak {} MiB (+{growth} MiB)",
+            before / 1024,
+            peak / 1024
+        );
+        assert!(growth < GROWTH_BOUND_MIB, "RSS grew by {growth} MiB");
+        assert_eq!(attrs_of_all(&receiver, "data-storage").await, ["opfs"]);
+        WebDriverResult::Ok(())
+    }
+    .await;
+    for browser in browsers {
+        let _ = browser.quit().await;
+    }
+    let _ = std::fs::remove_file(&path);
+    outcome.expect("the 1 GiB test ran");
 }

@@ -6,6 +6,7 @@
 
 mod accept;
 mod folder;
+mod hasher;
 mod pick;
 mod receive;
 mod send;
@@ -24,6 +25,7 @@ use web_sys::{File, RtcDataChannel};
 
 use crate::browser::{now, random_bytes, Deadline};
 pub use folder::{can_save_to_folder, pick_folder, save_to_folder, FolderError, SaveItem};
+pub use hasher::{hash_file_in_worker, hash_file_with_worker_code};
 pub use pick::{drop_entries, picked_from_drop, picked_from_list, Picked};
 pub use space::{free_bytes, remove_page_folder, sweep_leftovers};
 pub use store::{StoreError, OPFS_MIN_BYTES};
@@ -73,6 +75,9 @@ pub struct SendOptions {
     /// Fault injection for tests of the integrity check: flip one byte at
     /// this offset after hashing it, so the receiver must detect corruption.
     pub flip_byte_at: Option<u64>,
+    /// Hash in a worker (src/rtc/transfer/hasher.rs) when one can run;
+    /// `false` keeps the main-thread path.
+    pub hash_in_worker: bool,
 }
 
 impl Default for SendOptions {
@@ -82,6 +87,7 @@ impl Default for SendOptions {
             high_water: 8 * 1024 * 1024,
             low_water: 2 * 1024 * 1024,
             flip_byte_at: None,
+            hash_in_worker: true,
         }
     }
 }
