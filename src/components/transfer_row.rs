@@ -126,6 +126,7 @@ pub fn TransferRow(
             data-resumable=move || view.get().is_some_and(|t| t.resumable).to_string()
             data-sha256=move || view.get().filter(|t| t.state == TransferState::Verified).and_then(|t| t.sha256)
             data-storage=move || view.get().and_then(|t| t.storage)
+            data-hash=move || view.get().and_then(|t| t.hashed_in)
             data-path=get(|t| t.relative_path())
             data-batch=get(|t| t.batch.clone())
             data-started-ms=get(|t| format!("{}", t.started_ms.round() as u64))

@@ -63,5 +63,7 @@ async fn a_transfer_verifies_with_the_worker_and_with_the_main_thread_fallback()
             Some(expected),
             "worker: {hash_in_worker}"
         );
+        let place = if hash_in_worker { "worker" } else { "page" };
+        assert_eq!(sender.view(&id).and_then(|v| v.hashed_in), Some(place));
     }
 }

@@ -269,6 +269,11 @@ async fn a_1_gib_file_arrives_verified_without_memory_growing_with_it() {
         );
         assert!(growth < GROWTH_BOUND_MIB, "RSS grew by {growth} MiB");
         assert_eq!(attrs_of_all(&receiver, "data-storage").await, ["opfs"]);
+        assert_eq!(
+            attrs_of_all(&sender, "data-hash").await,
+            ["worker"],
+            "the sender hashed in its worker (served under the relay's CSP)"
+        );
         WebDriverResult::Ok(())
     }
     .await;

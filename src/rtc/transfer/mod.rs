@@ -116,6 +116,8 @@ pub(crate) struct Inner {
     core: RefCell<core::Transfers>,
     outgoing: RefCell<HashMap<String, Outgoing>>,
     incoming: RefCell<HashMap<String, Incoming>>,
+    /// Where each send's SHA-256 was computed: "worker" or "page".
+    hashed_in: RefCell<HashMap<String, &'static str>>,
     /// Accepts refused for lack of storage: (bytes needed, bytes free).
     no_room: RefCell<HashMap<String, (u64, u64)>>,
     /// The core's next timeout, armed.
@@ -144,6 +146,7 @@ impl Transfers {
                 outgoing: RefCell::new(HashMap::new()),
                 incoming: RefCell::new(HashMap::new()),
                 no_room: RefCell::new(HashMap::new()),
+                hashed_in: RefCell::new(HashMap::new()),
                 timer: Deadline::default(),
             }),
         }
@@ -280,6 +283,7 @@ fn view_of(inner: &Inner, id: &str) -> Option<TransferView> {
         .map_or((None, None), |i| (i.url.clone(), i.storage));
     let mut view = TransferView::of(transfer, url, storage);
     view.no_room = inner.no_room.borrow().get(id).copied();
+    view.hashed_in = inner.hashed_in.borrow().get(id).copied();
     Some(view)
 }
 

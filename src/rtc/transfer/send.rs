@@ -261,14 +261,19 @@ impl Pump {
         if !self.send_from(offset, hasher.as_mut()).await? {
             return Ok(None);
         }
-        match (hasher, worker) {
-            (Some(hasher), _) => Ok(Some(Digest(hasher.finalize().into()))),
+        let (digest, place) = match (hasher, worker) {
+            (Some(hasher), _) => (Some(Digest(hasher.finalize().into())), "page"),
             (None, Some(worker)) => match worker.digest().await {
-                Some(digest) => Ok(Some(digest)),
-                None => self.hash_here().await,
+                Some(digest) => (Some(digest), "worker"),
+                None => (self.hash_here().await?, "page"),
             },
-            (None, None) => self.hash_here().await,
-        }
+            (None, None) => (self.hash_here().await?, "page"),
+        };
+        self.inner
+            .hashed_in
+            .borrow_mut()
+            .insert(self.id.clone(), place);
+        Ok(digest)
     }
 
     /// Sends the file from `offset`, hashing each block into `hasher` when

@@ -36,6 +36,8 @@ pub struct TransferView {
     pub url: Option<String>,
     /// Where a received file is kept while it arrives: "opfs" or "blob".
     pub storage: Option<&'static str>,
+    /// Sender: where the SHA-256 was computed, "worker" or "page".
+    pub hashed_in: Option<&'static str>,
     /// The last accept was refused for lack of storage: (needed, free) bytes.
     pub no_room: Option<(u64, u64)>,
     /// Milliseconds since the epoch when bytes started to flow.
@@ -67,6 +69,7 @@ impl TransferView {
             url,
             storage,
             no_room: None,
+            hashed_in: None,
             started_ms: transfer.started.as_millis() as f64,
             updated_ms: transfer.updated.as_millis() as f64,
         }
