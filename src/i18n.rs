@@ -358,6 +358,8 @@ messages! {
         "存储空间不足，无法接收此文件。需要";
     NoRoomFree => "free:",
         "可用：";
+    AcceptSaveAs => "Accept and save as…",
+        "接收并另存为…";
     CopySnippet => "Copy",
         "复制";
     // --- end files ---

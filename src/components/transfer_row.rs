@@ -9,7 +9,8 @@ use peerlink_protocol::PeerId;
 use crate::hooks::{UseRoomReturn, UseTransfersReturn};
 use crate::i18n::{I18n, Msg};
 use crate::rtc::transfer::{
-    Cancellation, Direction, Failure, Interruption, Reason, TransferState, TransferView,
+    can_save_as, Cancellation, Direction, Failure, Interruption, Reason, TransferState,
+    TransferView,
 };
 
 pub fn human_bytes(bytes: f64) -> String {
@@ -212,7 +213,7 @@ fn TransferActions(
         })
     };
     let can_cancel = move || !state().is_final();
-    let (accept_id, cancel_id) = (id.clone(), id);
+    let (accept_id, save_id, cancel_id) = (id.clone(), id.clone(), id);
     view! {
         <div class="transfer-actions">
             <Show when=can_accept>
@@ -222,6 +223,12 @@ fn TransferActions(
                 }>
                     {move || if state() == TransferState::Failed { i18n.t(Msg::Resume)() } else { i18n.t(Msg::Accept)() }}
                 </button>
+            </Show>
+            <Show when=move || state() == TransferState::Offered && can_accept() && can_save_as()>
+                <button type="button" data-testid="transfer-save-as" on:click={
+                    let id = save_id.clone();
+                    move |_| transfers.accept_save_as(&id)
+                }>{i18n.t(Msg::AcceptSaveAs)}</button>
             </Show>
             <Show when=can_cancel>
                 <button type="button" data-testid="transfer-cancel" on:click={

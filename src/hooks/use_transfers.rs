@@ -103,6 +103,13 @@ impl UseTransfersReturn {
             .sum()
     }
 
+    /// Asks where to save the offer, then accepts it (call from a click).
+    pub fn accept_save_as(&self, id: &str) {
+        if let Some(transfers) = self.transfers.get_value() {
+            transfers.accept_save_as(id);
+        }
+    }
+
     pub fn accept_batch(&self, peer: PeerId, batch: &str) {
         if let Some(transfers) = self.transfers.get_value() {
             transfers.accept_batch(peer, batch);

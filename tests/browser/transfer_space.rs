@@ -148,3 +148,55 @@ async fn leftovers_of_gone_pages_are_swept_and_living_ones_kept() {
         "a living page's folder is kept"
     );
 }
+
+/// Stands in for the person picking a file in `showSaveFilePicker`: the
+/// handle is a file in OPFS, which the test reads back.
+const FAKE_SAVE_PICKER: &str = "
+    window.showSaveFilePicker = async (options) => {
+        window.pickedName = options.suggestedName;
+        const root = await navigator.storage.getDirectory();
+        return root.getFileHandle('picked-by-test.bin', { create: true });
+    };";
+
+#[wasm_bindgen_test]
+async fn a_file_saved_as_is_written_where_the_person_picked() {
+    js_sys::eval(FAKE_SAVE_PICKER).expect("fake picker");
+    let (_pair, sender, receiver) = connected_pair(SendOptions::default()).await;
+    let (file, expected) = random_file("chosen.bin", 3 * 1024 * 1024 + 5);
+    let id = sender
+        .transfers
+        .offer(PeerId::from_bytes(B_ID), file)
+        .expect("offer");
+    wait_until("offered", 10_000, || receiver.view(&id).is_some()).await;
+    receiver.transfers.accept_save_as(&id);
+    wait_until("verified", 20_000, || {
+        receiver.state(&id) == Some(TransferState::Verified)
+    })
+    .await;
+    let view = receiver.view(&id).expect("view");
+    assert_eq!(view.storage, Some("picked"));
+    assert_eq!(view.sha256.as_deref(), Some(expected.as_str()));
+    let window = web_sys::window().expect("window");
+    let suggested = Reflect::get(&window, &"pickedName".into()).expect("name");
+    assert_eq!(suggested.as_string().as_deref(), Some("chosen.bin"));
+    // The bytes are in the picked file.
+    let root = call(&storage(), "getDirectory", &Array::new()).await;
+    let handle = call(
+        &root,
+        "getFileHandle",
+        &Array::of1(&"picked-by-test.bin".into()),
+    )
+    .await;
+    let blob: web_sys::Blob = call(&handle, "getFile", &Array::new())
+        .await
+        .dyn_into()
+        .expect("file");
+    let bytes = JsFuture::from(blob.array_buffer()).await.expect("bytes");
+    let bytes = js_sys::Uint8Array::new(&bytes).to_vec();
+    let got: String = <sha2::Sha256 as sha2::Digest>::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(got, expected);
+    let _ = Reflect::delete_property(&window, &"showSaveFilePicker".into());
+}

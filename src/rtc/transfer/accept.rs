@@ -9,6 +9,8 @@ use peerlink_core::transfer::{Phase, ReceivePhase, TransferError};
 use peerlink_protocol::PeerId;
 use wasm_bindgen_futures::spawn_local;
 
+use super::folder::pick_save_file;
+use super::receive::use_picked;
 use super::space::free_bytes;
 use super::{drive, now, view_of, Inner};
 
@@ -64,6 +66,31 @@ pub(crate) fn accept_batch(inner: &Rc<Inner>, peer: PeerId, batch: &str) {
             .accept_batch(peer, &batch, free, now())
             .map(drop);
         note(&inner, &waiting, &result);
+        drive(&inner);
+    });
+}
+
+/// Asks where to save offer `id`, then accepts it with its bytes written
+/// there as they arrive (the disk the person chose, so no quota check).
+/// Nothing happens if they cancel the picker.
+pub(crate) fn accept_save_as(inner: &Rc<Inner>, id: &str) {
+    let (inner, id) = (inner.clone(), id.to_string());
+    let offered = inner
+        .core
+        .borrow()
+        .get(&id)
+        .is_some_and(|t| t.phase == Phase::Receive(ReceivePhase::Offered));
+    let name = inner.core.borrow().get(&id).map(|t| t.name.clone());
+    let (true, Some(name)) = (offered, name) else {
+        return;
+    };
+    spawn_local(async move {
+        let Ok(handle) = pick_save_file(&name).await else {
+            return;
+        };
+        use_picked(&inner, &id, handle);
+        let result = inner.core.borrow_mut().accept_within(&id, None, now());
+        note(&inner, std::slice::from_ref(&id), &result);
         drive(&inner);
     });
 }

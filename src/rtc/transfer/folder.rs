@@ -2,7 +2,9 @@
 //! (`showDirectoryPicker`, where the browser has it), recreating their
 //! relative folders inside it. Names and folders come from the core,
 //! already sanitised (protocol/src/file_name.rs). It decides nothing about
-//! transfers; without the picker, files are downloaded one by one.
+//! transfers; without the picker, files are downloaded one by one. Also
+//! the single-file picker (`showSaveFilePicker`) a large file can be
+//! written into as it arrives.
 
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -56,6 +58,27 @@ pub async fn pick_folder() -> Result<FileSystemDirectoryHandle, FolderError> {
         .ok_or(FolderError::Unsupported)?;
     let options = Object::new();
     let _ = Reflect::set(&options, &"mode".into(), &"readwrite".into());
+    let promise: Promise = picker
+        .call1(&js_sys::global(), &options)
+        .map_err(browser)?
+        .dyn_into()
+        .map_err(|_| FolderError::Unsupported)?;
+    resolve(promise).await
+}
+
+/// Whether this browser can write a received file where the person picks.
+pub fn can_save_as() -> bool {
+    Reflect::get(&js_sys::global(), &"showSaveFilePicker".into()).is_ok_and(|f| f.is_function())
+}
+
+/// Asks the person where to save `name` (needs a click).
+pub async fn pick_save_file(name: &str) -> Result<FileSystemFileHandle, FolderError> {
+    let picker = Reflect::get(&js_sys::global(), &"showSaveFilePicker".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or(FolderError::Unsupported)?;
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"suggestedName".into(), &name.into());
     let promise: Promise = picker
         .call1(&js_sys::global(), &options)
         .map_err(browser)?

@@ -24,7 +24,9 @@ use peerlink_protocol::{ChannelMessage, FileOffer, PeerId};
 use web_sys::{File, RtcDataChannel};
 
 use crate::browser::{now, random_bytes, Deadline};
-pub use folder::{can_save_to_folder, pick_folder, save_to_folder, FolderError, SaveItem};
+pub use folder::{
+    can_save_as, can_save_to_folder, pick_folder, save_to_folder, FolderError, SaveItem,
+};
 pub use hasher::{hash_file_in_worker, hash_file_with_worker_code};
 pub use pick::{drop_entries, picked_from_drop, picked_from_list, Picked};
 pub use space::{free_bytes, remove_page_folder, sweep_leftovers};
@@ -211,6 +213,12 @@ impl Transfers {
     /// storage says there is room for it (asynchronously).
     pub fn accept(&self, id: &str) {
         accept::accept(&self.inner, id);
+    }
+
+    /// Asks where to save offer `id` (`showSaveFilePicker`, from a click),
+    /// then accepts it, writing its bytes there as they arrive.
+    pub fn accept_save_as(&self, id: &str) {
+        accept::accept_save_as(&self.inner, id);
     }
 
     /// Accepts every offer of `peer`'s batch, and those still coming, once

@@ -44,6 +44,16 @@ pub(crate) fn prepare(inner: &Inner, id: &str, size: u64) {
     inner.incoming.borrow_mut().insert(id.to_string(), incoming);
 }
 
+/// The person chose where to save `id` before accepting: its bytes go
+/// there as they arrive. Only before any byte came.
+pub(crate) fn use_picked(inner: &Inner, id: &str, handle: web_sys::FileSystemFileHandle) {
+    if let Some(transfer) = inner.incoming.borrow_mut().get_mut(id) {
+        let store = Store::picked(id, inner.receive_options.batch_bytes, handle);
+        transfer.storage = Some(store.kind());
+        transfer.store = Some(store);
+    }
+}
+
 /// `CloseChannel`: keep the bytes and the hash state for a resume.
 pub(crate) fn close(inner: &Inner, id: &str) {
     if let Some(transfer) = inner.incoming.borrow_mut().get_mut(id) {

@@ -60,6 +60,8 @@ pub(crate) enum Store {
 
 pub(crate) struct OpfsFile {
     name: String,
+    /// The file the person picked, instead of one in OPFS.
+    picked: Option<FileSystemFileHandle>,
     batch_limit: usize,
     /// OPFS would not open: the store falls back to Blob parts, queue intact.
     open_failed: Cell<bool>,
@@ -127,19 +129,30 @@ impl Store {
     /// OPFS for large files where available, Blob batches otherwise.
     pub fn for_size(size: u64, id: &str, batch_limit: usize) -> Store {
         if size >= OPFS_MIN_BYTES && storage().is_some() {
-            Store::Opfs(Rc::new(OpfsFile {
-                name: format!("{id}.part"),
-                batch_limit,
-                open_failed: Cell::new(false),
-                writable: RefCell::new(None),
-                queue: RefCell::new(VecDeque::new()),
-                writing: Cell::new(false),
-                failed: RefCell::new(None),
-                idle: Notify::new(),
-            }))
+            Store::file(id, batch_limit, None)
         } else {
             Store::blobs(batch_limit)
         }
+    }
+
+    /// Written as it arrives into the file the person chose
+    /// (`showSaveFilePicker`), which stays theirs: never removed here.
+    pub fn picked(id: &str, batch_limit: usize, handle: FileSystemFileHandle) -> Store {
+        Store::file(id, batch_limit, Some(handle))
+    }
+
+    fn file(id: &str, batch_limit: usize, picked: Option<FileSystemFileHandle>) -> Store {
+        Store::Opfs(Rc::new(OpfsFile {
+            name: format!("{id}.part"),
+            picked,
+            batch_limit,
+            open_failed: Cell::new(false),
+            writable: RefCell::new(None),
+            queue: RefCell::new(VecDeque::new()),
+            writing: Cell::new(false),
+            failed: RefCell::new(None),
+            idle: Notify::new(),
+        }))
     }
 
     pub fn blobs(batch_limit: usize) -> Store {
@@ -154,6 +167,7 @@ impl Store {
     pub fn kind(&self) -> &'static str {
         match self {
             Store::Blobs { .. } => "blob",
+            Store::Opfs(file) if file.picked.is_some() => "picked",
             Store::Opfs(_) => "opfs",
         }
     }
@@ -234,7 +248,10 @@ impl Store {
                     .take()
                     .ok_or(StoreError::NotOpened)?;
                 done(writable.close()).await?;
-                let handle = file_handle(&file.name, false).await?;
+                let handle = match file.picked.clone() {
+                    Some(handle) => handle,
+                    None => file_handle(&file.name, false).await?,
+                };
                 let stored: Blob = resolve(handle.get_file()).await?;
                 // Type it (the OPFS file has none) without copying.
                 Blob::new_with_blob_sequence_and_options(&Array::of1(&stored), &options)
@@ -257,6 +274,8 @@ impl Store {
                     None => Ok(()),
                 };
                 let removed = match directory().await {
+                    // Aborting left the picked file as it was; it is theirs.
+                    _ if file.picked.is_some() => Ok(()),
                     Ok(dir) => done(dir.remove_entry(&file.name)).await,
                     Err(err) => Err(err),
                 };
@@ -274,7 +293,10 @@ impl Store {
 async fn write_queued(file: Rc<OpfsFile>) {
     if file.writable.borrow().is_none() {
         let opened = async {
-            let handle = file_handle(&file.name, true).await?;
+            let handle = match file.picked.clone() {
+                Some(handle) => handle,
+                None => file_handle(&file.name, true).await?,
+            };
             resolve::<FileSystemWritableFileStream>(handle.create_writable()).await
         }
         .await;
