@@ -297,6 +297,72 @@ messages! {
         "信令经由其他服务器：";
     ErrBadRoomLink => "This room link is damaged: its secret is missing or too short. Ask for the link again.",
         "此房间链接已损坏：缺少密钥或密钥过短。请重新索取链接。";
+    // --- files (issue 11) ---
+    ChooseFiles => "Choose files",
+        "选择文件";
+    ChooseFolder => "Choose a folder",
+        "选择文件夹";
+    DropAnywhere => "Drop files or folders anywhere, or paste an image, to send them to everyone in the room",
+        "把文件或文件夹拖到任意位置，或粘贴图片，即可发送给房间里的每个人";
+    BatchFiles => "files offered together",
+        "个文件一起发送";
+    AcceptAll => "Accept all",
+        "全部接收";
+    DeclineAll => "Decline all",
+        "全部拒绝";
+    SaveToFolder => "Save all into a folder…",
+        "全部保存到文件夹…";
+    SavedToFolder => "Saved into the folder.",
+        "已保存到文件夹。";
+    ErrSaveToFolder => "Could not save into the folder:",
+        "无法保存到文件夹：";
+    ReasonLinkLost => "The connection to the peer was lost; it resumes when the peer is back.",
+        "与对方的连接已断开；对方回来后会继续。";
+    ReasonPeerLeft => "The peer left.",
+        "对方已离开。";
+    ReasonReceiverLost => "The connection to the receiver was lost.",
+        "与接收方的连接已断开。";
+    ReasonSenderLost => "The connection to the sender was lost.",
+        "与发送方的连接已断开。";
+    ReasonSendFailed => "Sending failed:",
+        "发送失败：";
+    ReasonCannotReachSender => "Cannot reach the sender:",
+        "无法联系发送方：";
+    ReasonNoConnection => "No connection to the receiver.",
+        "没有到接收方的连接。";
+    ReasonReadFile => "Cannot read the file:",
+        "无法读取文件：";
+    ReasonFileChanged => "The file changed while it was being sent.",
+        "文件在发送过程中被修改。";
+    ReasonReceiverFoundCorrupt => "The receiver found the file corrupt.",
+        "接收方发现文件已损坏。";
+    ReasonTooManyResumes => "The receiver asked to resume too often.",
+        "接收方请求继续的次数过多。";
+    ReasonUnexpectedText => "Unexpected text on a file channel.",
+        "文件通道上出现了意外的文本。";
+    ReasonChunkTooLarge => "A chunk was larger than the protocol allows.",
+        "数据块超过了协议允许的大小。";
+    ReasonOversize => "The sender sent more bytes than it announced.",
+        "发送方发送的字节数超过了声明的大小。";
+    ReasonStoreRefused => "The browser refused to store the file:",
+        "浏览器拒绝保存文件：";
+    ReasonCorrupt => "Corrupt: the SHA-256 of the received bytes does not match; the data was discarded.",
+        "文件损坏：收到数据的 SHA-256 不匹配，数据已丢弃。";
+    ReasonStoreFinish => "Cannot store the file:",
+        "无法保存文件：";
+    ReasonCancelledByPeer => "Cancelled by the peer.",
+        "对方已取消。";
+    ReasonDeclined => "Declined by the receiver.",
+        "接收方已拒绝。";
+    NoRoomNeeded => "Not enough free storage to accept this file. It needs",
+        "存储空间不足，无法接收此文件。需要";
+    NoRoomFree => "free:",
+        "可用：";
+    AcceptSaveAs => "Accept and save as…",
+        "接收并另存为…";
+    CopySnippet => "Copy",
+        "复制";
+    // --- end files ---
     ErrNoCrypto => "This browser cannot seal a private room here (WebCrypto needs HTTPS or localhost).",
         "此浏览器无法在此处加密私密房间（WebCrypto 需要 HTTPS 或 localhost）。";
     // --- playback, sharing, PWA, notifications (issue 12) ---

@@ -1,4 +1,6 @@
-//! `make bench` file throughput: a 256 MiB file between two headless Chromium
+//! `make bench` file throughput: a 256 MiB file (and a 1 GiB one when the
+//! machine has the memory for the plain-JS page, which holds the whole file)
+//! between two headless Chromium
 //! tabs over loopback, through peerlink (release build, SHA-256 on both
 //! sides) and through a minimal plain-JavaScript sender/receiver (`bench/`,
 //! same chunk size and bufferedAmount marks, no hashing), in the same run.
@@ -14,8 +16,26 @@ use peerlink_e2e::thirtyfour::prelude::*;
 use peerlink_e2e::{eventually, Harness};
 use peerlink_relay::{Config, Relay};
 
-const SIZE: u64 = 256 * 1024 * 1024;
+const MIB: u64 = 1024 * 1024;
 const RUNS: usize = 3;
+/// The plain-JS receiver keeps every byte in memory: 1 GiB runs only with
+/// this much memory available (MiB).
+const BIG_RUN_NEEDS_MIB: u64 = 6 * 1024;
+
+/// MemAvailable of /proc/meminfo, in MiB.
+fn available_mib() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find(|l| l.starts_with("MemAvailable:"))?
+                .split_whitespace()
+                .nth(1)?
+                .parse::<u64>()
+                .ok()
+        })
+        .map_or(0, |kib| kib / 1024)
+}
 fn runs() -> usize {
     std::env::var("BENCH_RUNS")
         .ok()
@@ -111,10 +131,10 @@ async fn js_heap_mib(driver: &WebDriver) -> f64 {
     page::script(driver, js).await.as_f64().unwrap_or(0.0) / 1048576.0
 }
 
-async fn peerlink_run(harness: &Harness, run: usize, path: &str) -> (f64, u64, f64) {
+async fn peerlink_run(harness: &Harness, run: usize, path: &str, size: u64) -> (f64, u64, f64) {
     let sender = harness.browser().await;
     let receiver = harness.browser().await;
-    let room = format!("throughput-{run}-{}", std::process::id());
+    let room = format!("throughput-{run}-{size}-{}", std::process::id());
     let _ = page::open_room(&receiver, &harness.room_url(&room, "name=recv&media=none")).await;
     let _ = page::open_room(&sender, &harness.room_url(&room, "name=send&media=none")).await;
     wait_connected(&sender, 1, "sender connected").await;
@@ -148,7 +168,7 @@ async fn peerlink_run(harness: &Harness, run: usize, path: &str) -> (f64, u64, f
             break (value[2].as_f64().unwrap_or(0.0) - value[1].as_f64().unwrap_or(0.0)) / 1000.0;
         }
         assert!(
-            state != "failed" && start.elapsed() < Duration::from_secs(600),
+            state != "failed" && start.elapsed() < Duration::from_secs(1800),
             "peerlink transfer ended {state:?}"
         );
         heap = heap.max(js_heap_mib(&receiver).await);
@@ -157,7 +177,7 @@ async fn peerlink_run(harness: &Harness, run: usize, path: &str) -> (f64, u64, f
     let rss = sampler.finish().await;
     let _ = sender.quit().await;
     let _ = receiver.quit().await;
-    (SIZE as f64 / 1e6 / secs, rss, heap)
+    (size as f64 / 1e6 / secs, rss, heap)
 }
 
 async fn js_run(
@@ -165,11 +185,12 @@ async fn js_run(
     bench_addr: std::net::SocketAddr,
     run: usize,
     path: &str,
+    size: u64,
 ) -> (f64, u64, f64) {
     let sender = harness.browser().await;
     let receiver = harness.browser().await;
     let query = format!(
-        "room={run}-{}&chunk={CHUNK}&high={HIGH}&low={LOW}",
+        "room={run}-{size}-{}&chunk={CHUNK}&high={HIGH}&low={LOW}",
         std::process::id()
     );
     let _ = receiver
@@ -190,7 +211,7 @@ async fn js_run(
             break value;
         }
         assert!(
-            now_ms() - picked < 600_000.0,
+            now_ms() - picked < 1_800_000.0,
             "the JS transfer did not finish"
         );
         heap = heap.max(js_heap_mib(&receiver).await);
@@ -199,7 +220,7 @@ async fn js_run(
     let rss = sampler.finish().await;
     let bytes = result["bytes"].as_f64().unwrap_or(0.0);
     let ms = result["end"].as_f64().unwrap_or(0.0) - result["start"].as_f64().unwrap_or(0.0);
-    assert_eq!(bytes as u64, SIZE, "the JS receiver got every byte");
+    assert_eq!(bytes as u64, size, "the JS receiver got every byte");
     let _ = sender.quit().await;
     let _ = receiver.quit().await;
     (bytes / 1e6 / (ms / 1000.0), rss, heap)
@@ -220,29 +241,46 @@ async fn main() {
     let bench_addr = relay.local_addr().expect("address");
     tokio::spawn(relay.serve_until(std::future::pending()));
 
-    let path = std::env::temp_dir().join(format!("peerlink-bench-{}.bin", std::process::id()));
+    let mut sizes = vec![256 * MIB];
+    if available_mib() >= BIG_RUN_NEEDS_MIB {
+        sizes.push(1024 * MIB);
+    } else {
+        println!(
+            "  (1 GiB skipped: {} MiB available, the plain-JS page needs {BIG_RUN_NEEDS_MIB})",
+            available_mib()
+        );
+    }
+    for size in sizes {
+        bench_size(&harness, bench_addr, size).await;
+    }
+}
+
+/// Both pages, `runs()` times each, on a sparse file of `size` bytes.
+async fn bench_size(harness: &Harness, bench_addr: std::net::SocketAddr, size: u64) {
+    let path =
+        std::env::temp_dir().join(format!("peerlink-bench-{size}-{}.bin", std::process::id()));
     std::fs::File::create(&path)
-        .and_then(|f| f.set_len(SIZE))
-        .expect("the 256 MiB file");
+        .and_then(|f| f.set_len(size))
+        .expect("the bench file");
     let path = path.to_string_lossy().to_string();
 
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     let (mut ours_rss, mut theirs_rss, mut ours_heap, mut theirs_heap) = (0, 0, 0.0f64, 0.0f64);
     for run in 0..runs() {
-        let (mbs, rss, heap) = js_run(&harness, bench_addr, run, &path).await;
-        println!("  run {}: plain JS  {mbs:7.1} MB/s   both tabs' browsers peak RSS {:6.0} MiB   receiver JS heap {heap:5.1} MiB", run + 1, rss as f64 / 1024.0);
+        let (mbs, rss, heap) = js_run(harness, bench_addr, run, &path, size).await;
+        println!("  {} MiB run {}: plain JS  {mbs:7.1} MB/s   both tabs' browsers peak RSS {:6.0} MiB   receiver JS heap {heap:5.1} MiB", size / MIB, run + 1, rss as f64 / 1024.0);
         theirs.push(mbs);
         theirs_rss = theirs_rss.max(rss);
         theirs_heap = theirs_heap.max(heap);
-        let (mbs, rss, heap) = peerlink_run(&harness, run, &path).await;
-        println!("  run {}: peerlink  {mbs:7.1} MB/s   both tabs' browsers peak RSS {:6.0} MiB   receiver JS heap {heap:5.1} MiB", run + 1, rss as f64 / 1024.0);
+        let (mbs, rss, heap) = peerlink_run(harness, run, &path, size).await;
+        println!("  {} MiB run {}: peerlink  {mbs:7.1} MB/s   both tabs' browsers peak RSS {:6.0} MiB   receiver JS heap {heap:5.1} MiB", size / MIB, run + 1, rss as f64 / 1024.0);
         ours.push(mbs);
         ours_rss = ours_rss.max(rss);
         ours_heap = ours_heap.max(heap);
     }
     let _ = std::fs::remove_file(&path);
     let (ours, theirs) = (median(ours), median(theirs));
-    println!("== file throughput: 256 MiB, two headless Chromium tabs, loopback, chunk {} KiB, marks {}/{} MiB ==", CHUNK / 1024, HIGH >> 20, LOW >> 20);
+    println!("== file throughput: {} MiB, two headless Chromium tabs, loopback, chunk {} KiB, marks {}/{} MiB ==", size / MIB, CHUNK / 1024, HIGH >> 20, LOW >> 20);
     println!(
         "  peerlink (SHA-256 both sides)  {ours:7.1} MB/s  (median of {})",
         runs()

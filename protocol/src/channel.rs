@@ -14,13 +14,31 @@ pub struct ChatMessage {
     pub ts: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Longest relative folder path of an offered file, in bytes.
+pub const MAX_OFFER_PATH_BYTES: usize = 4096;
+/// Longest batch id, in bytes.
+pub const MAX_BATCH_ID_BYTES: usize = 64;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FileOffer {
     pub id: String,
     pub name: String,
     pub size: u64,
     #[serde(default)]
     pub mime: String,
+    /// The folder the file sits in, relative to what was picked or dropped
+    /// (`photos/2024`), `/`-separated; empty for a single file. Untrusted:
+    /// the receiver sanitises it segment by segment.
+    #[serde(default)]
+    pub path: String,
+    /// Offers sent together (a folder, several files) share a batch id, so
+    /// the receiver answers them once; empty for a lone file.
+    #[serde(default)]
+    pub batch: String,
+    /// The file's last-modified time (ms since the epoch), when known: part
+    /// of what makes an offer "the same file" for resuming after a reload.
+    #[serde(default)]
+    pub modified: Option<u64>,
 }
 
 /// One message on the chat (id 0) or control (id 1) channel.
@@ -97,6 +115,9 @@ struct WireIn {
     proof: Option<String>,
     hash: Option<String>,
     nonce: Option<String>,
+    path: Option<String>,
+    batch: Option<String>,
+    modified: Option<u64>,
 }
 
 /// The same flat shape for encoding; absent fields are left out.
@@ -127,6 +148,12 @@ struct WireOut<'a> {
     hash: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     nonce: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    batch: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    modified: Option<u64>,
 }
 
 fn field<T>(value: Option<T>, name: &'static str) -> Result<T, DecodeError> {
@@ -176,6 +203,9 @@ impl WireIn {
                 name: field(self.name, "name")?,
                 size: field(self.size, "size")?,
                 mime: self.mime.unwrap_or_default(),
+                path: self.path.unwrap_or_default(),
+                batch: self.batch.unwrap_or_default(),
+                modified: self.modified,
             }),
             "file-accept" => ChannelMessage::FileAccept {
                 id: id()?,
@@ -214,6 +244,10 @@ impl ChannelMessage {
         if let ChannelMessage::Chat(chat) = &message {
             check_size(chat.text.len(), MAX_CHAT_BYTES)?;
         }
+        if let ChannelMessage::FileOffer(offer) = &message {
+            check_size(offer.path.len(), MAX_OFFER_PATH_BYTES)?;
+            check_size(offer.batch.len(), MAX_BATCH_ID_BYTES)?;
+        }
         if let ChannelMessage::Name { name } = &message {
             if name.chars().count() > MAX_NAME_CHARS {
                 return Err(DecodeError::invalid(
@@ -236,6 +270,9 @@ impl ChannelMessage {
                 name: Some(&offer.name),
                 size: Some(offer.size),
                 mime: Some(&offer.mime),
+                path: Some(offer.path.as_str()).filter(|p| !p.is_empty()),
+                batch: Some(offer.batch.as_str()).filter(|b| !b.is_empty()),
+                modified: offer.modified,
                 ..WireOut::tagged("file-offer", &offer.id)
             },
             ChannelMessage::FileAccept { id, offset } => WireOut {

@@ -32,6 +32,7 @@ fn every_message_round_trips_in_its_documented_shape() {
                 name: "a.txt".into(),
                 size: 3,
                 mime: String::new(),
+                ..FileOffer::default()
             }),
             r#"{"t":"file-offer","id":"f","name":"a.txt","size":3,"mime":""}"#,
         ),
@@ -99,6 +100,7 @@ fn tolerates_extra_fields_and_a_missing_mime() {
             name: "n".into(),
             size: 1,
             mime: String::new(),
+            ..FileOffer::default()
         })
     );
 }
@@ -156,4 +158,39 @@ fn in_band_names_are_capped() {
         ChannelMessage::decode(r#"{"t":"confirm"}"#).is_err(),
         "a proof is required"
     );
+}
+
+#[test]
+fn a_folder_offer_carries_its_path_batch_and_time() {
+    let offer = ChannelMessage::FileOffer(FileOffer {
+        id: "f".into(),
+        name: "a.txt".into(),
+        size: 3,
+        mime: "text/plain".into(),
+        path: "docs/2024".into(),
+        batch: "b1".into(),
+        modified: Some(1_700_000_000_000),
+    });
+    let text = offer.encode();
+    assert_eq!(
+        text,
+        r#"{"t":"file-offer","id":"f","name":"a.txt","size":3,"mime":"text/plain","path":"docs/2024","batch":"b1","modified":1700000000000}"#
+    );
+    assert_eq!(ChannelMessage::decode(&text).unwrap(), offer);
+    let long_path = format!(
+        r#"{{"t":"file-offer","id":"f","name":"n","size":1,"path":"{}"}}"#,
+        "a/".repeat(MAX_OFFER_PATH_BYTES)
+    );
+    assert!(matches!(
+        ChannelMessage::decode(&long_path),
+        Err(DecodeError::TooLarge { .. })
+    ));
+    let long_batch = format!(
+        r#"{{"t":"file-offer","id":"f","name":"n","size":1,"batch":"{}"}}"#,
+        "b".repeat(MAX_BATCH_ID_BYTES + 1)
+    );
+    assert!(matches!(
+        ChannelMessage::decode(&long_batch),
+        Err(DecodeError::TooLarge { .. })
+    ));
 }

@@ -56,6 +56,7 @@ fn any_channel_message() -> impl Strategy<Value = ChannelMessage> {
                 name,
                 size,
                 mime,
+                ..FileOffer::default()
             })
         }),
         (id, any::<u64>()).prop_map(|(id, offset)| ChannelMessage::FileAccept { id, offset }),

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::hooks::UseRoomReturn;
+use crate::hooks::{use_clipboard, UseRoomReturn};
 use crate::i18n::{I18n, Msg};
 
 #[component]
@@ -39,6 +39,10 @@ pub fn ChatPanel(room: UseRoomReturn) -> impl IntoView {
         }
     };
     let me = move || room.me.get().map(|id| id.to_string()).unwrap_or_default();
+    // --- paste snippets (files helper, issue 11): pasted multi-line text
+    // shows as a snippet with a copy button ---
+    let clipboard = use_clipboard();
+    // --- end paste snippets ---
     view! {
         <section class="chat card" aria-label=i18n.t(Msg::Chat)>
             <button type="button" class="chat-toggle" aria-expanded=move || open.get().to_string()
@@ -59,6 +63,15 @@ pub fn ChatPanel(room: UseRoomReturn) -> impl IntoView {
                                 } else { line.name.clone() }}
                             </span>
                             <span class="text">{line.text.clone()}</span>
+                            // --- paste snippets (files helper, issue 11) ---
+                            {line.text.contains('\n').then(|| {
+                                let text = line.text.clone();
+                                view! {
+                                    <button type="button" class="snippet-copy" data-testid="chat-copy"
+                                        on:click=move |_| clipboard.copy.run(text.clone())>{i18n.t(Msg::CopySnippet)}</button>
+                                }
+                            })}
+                            // --- end paste snippets ---
                         </li>
                     </For>
                 </ol>

@@ -5,9 +5,11 @@
 mod use_attention;
 mod use_clipboard;
 mod use_devices;
+mod use_drop;
 mod use_ice;
 mod use_ice_setting;
 mod use_media;
+mod use_paste;
 mod use_playback;
 mod use_pwa;
 mod use_room;
@@ -20,6 +22,7 @@ mod use_transfers;
 pub use use_attention::{use_attention, UseAttentionReturn};
 pub use use_clipboard::{use_clipboard, CopyState, UseClipboardReturn};
 pub use use_devices::use_device_switch;
+pub use use_drop::use_drop;
 pub use use_ice::{use_ice, UseIceReturn};
 pub use use_ice_setting::{
     saved_ice, use_ice_setting, SaveOutcome, UseIceSettingReturn, ICE_STORAGE_KEY,
@@ -32,4 +35,5 @@ pub use use_room_access::{use_room_access, RoomAccess, UseRoomAccessReturn};
 pub use use_screen_share::{use_screen_share, UseScreenShareReturn};
 pub use use_share::{qr_svg, use_share, QrSvg, UseShareReturn};
 pub use use_stats::{use_data_path, use_stats};
-pub use use_transfers::{use_transfers, UseTransfersReturn};
+pub use use_paste::{use_paste, Pasted};
+pub use use_transfers::{use_transfers, FolderSave, UseTransfersReturn};

@@ -18,4 +18,7 @@ mod sealed;
 mod signaling;
 mod support;
 mod transfer;
+mod transfer_batch;
+mod transfer_space;
+mod transfer_worker;
 mod trust;

@@ -9,6 +9,10 @@ use peerlink_protocol::{ChannelMessage, PeerId};
 
 use super::record::TransferState;
 
+/// The only type a received file is stored and offered for download as: a
+/// peer's `text/html` must never open in the app's origin.
+pub const RECEIVED_MIME: &str = "application/octet-stream";
+
 /// Something the wrapper must do, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -89,6 +93,9 @@ pub enum TransferError {
     TooManyTransfers,
     /// A control message that is not about transfers.
     NotTransferMessage,
+    /// Storage has `free` bytes and the rest of the file needs `needed`:
+    /// not accepted (the offer still waits).
+    NoRoom { needed: u64, free: u64 },
 }
 
 impl fmt::Display for TransferError {
@@ -106,6 +113,9 @@ impl fmt::Display for TransferError {
             TransferError::TooManyPendingOffers => write!(f, "too many pending offers"),
             TransferError::TooManyTransfers => write!(f, "too many transfers from this peer"),
             TransferError::NotTransferMessage => write!(f, "not a transfer message"),
+            TransferError::NoRoom { needed, free } => {
+                write!(f, "needs {needed} bytes, storage has {free}")
+            }
         }
     }
 }
@@ -115,10 +125,14 @@ impl std::error::Error for TransferError {}
 /// Bounds that keep one peer from costing us without limit.
 #[derive(Debug, Clone)]
 pub struct Limits {
-    /// Offers from one peer waiting for an answer; more are refused.
+    /// Offers from one peer waiting for an answer; more are refused (and
+    /// rejected, so the sender is not left waiting).
     pub max_pending_offers_per_peer: usize,
     /// Offers from one peer in this session, finished ones included.
     pub max_transfers_per_peer: usize,
+    /// Batches remembered as accepted (their later offers are taken
+    /// without asking again); the oldest is forgotten first.
+    pub max_accepted_batches: usize,
     /// Accepts of one outgoing transfer (each re-reads and re-hashes the
     /// prefix); beyond this the transfer fails.
     pub max_accepts_per_transfer: u32,
@@ -135,8 +149,9 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_pending_offers_per_peer: 64,
+            max_pending_offers_per_peer: 256,
             max_transfers_per_peer: 1024,
+            max_accepted_batches: 256,
             max_accepts_per_transfer: 16,
             max_id_len: 64,
             max_chunk_bytes: peerlink_protocol::limits::MAX_CHUNK_BYTES,

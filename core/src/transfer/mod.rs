@@ -6,6 +6,7 @@
 //! those, feeds their events in and carries the actions out.
 
 mod action;
+mod batch;
 mod receive;
 mod record;
 mod send;
@@ -21,7 +22,7 @@ use peerlink_protocol::{ChannelMessage, PeerId};
 
 use crate::{ConnectionState, Instant};
 
-pub use action::{Action, IoError, Limits, TransferError};
+pub use action::{Action, IoError, Limits, TransferError, RECEIVED_MIME};
 pub use receive::Chunk;
 pub use record::{
     Cancellation, Claim, Digest, Direction, Failure, Interruption, Phase, Reason, ReceivePhase,
@@ -35,6 +36,8 @@ pub struct Transfers {
     transfers: BTreeMap<String, Transfer>,
     /// Offers each peer made in this session (finished ones included).
     offers_from: BTreeMap<PeerId, usize>,
+    /// Batches we accepted, oldest first (see `batch.rs`).
+    accepted_batches: VecDeque<(PeerId, String)>,
     /// Peers whose link is `disconnected`, and when the grace ends.
     grace: BTreeMap<PeerId, Instant>,
     /// Peers whose link is `connected` now.

@@ -236,6 +236,7 @@ fn from_peer(
                 name: "f".into(),
                 size,
                 mime: String::new(),
+                ..FileOffer::default()
             }),
             now,
         ),
@@ -302,6 +303,7 @@ fn apply(
         name: "f".into(),
         size,
         mime: String::new(),
+        ..FileOffer::default()
     };
     let _ = match event {
         Event::OfferOut { id, size } => t.offer(peer(0), offer(id, size), now),

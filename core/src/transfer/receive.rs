@@ -3,7 +3,9 @@
 //! announced), the sender's claim, the digest comparison and storage. It
 //! holds no byte and hashes nothing; the wrapper does, when told to.
 
-use peerlink_protocol::{sanitize_file_name, ChannelMessage, FileOffer, PeerId};
+use peerlink_protocol::{
+    sanitize_file_name, sanitize_relative_path, ChannelMessage, FileOffer, PeerId,
+};
 
 use super::{
     invalid, transfer_of_mut, Action, Claim, Digest, Failure, Interruption, IoError, Phase,
@@ -24,7 +26,9 @@ pub enum Chunk {
 }
 
 impl Transfers {
-    /// `file-offer`: keep it, sanitised, for the user to answer.
+    /// `file-offer`: keep it, sanitised, for the user to answer (or take it
+    /// at once when its batch was accepted). An offer beyond the per-peer
+    /// limits is refused and rejected, so the sender does not wait for it.
     pub(super) fn offered(
         &mut self,
         peer: PeerId,
@@ -42,14 +46,20 @@ impl Transfers {
             .values()
             .filter(|t| t.peer == peer && t.phase == Phase::Receive(ReceivePhase::Offered))
             .count();
-        if pending >= self.limits.max_pending_offers_per_peer {
-            return Err(TransferError::TooManyPendingOffers);
+        let made = self.offers_from.get(&peer).copied().unwrap_or(0);
+        let refused = if pending >= self.limits.max_pending_offers_per_peer {
+            Some(TransferError::TooManyPendingOffers)
+        } else if made >= self.limits.max_transfers_per_peer {
+            Some(TransferError::TooManyTransfers)
+        } else {
+            None
+        };
+        if let Some(error) = refused {
+            let message = ChannelMessage::FileReject { id: offer.id };
+            self.push(Action::Control { peer, message });
+            return Err(error);
         }
-        let made = self.offers_from.entry(peer).or_insert(0);
-        if *made >= self.limits.max_transfers_per_peer {
-            return Err(TransferError::TooManyTransfers);
-        }
-        *made += 1;
+        self.offers_from.insert(peer, made + 1);
         let mime: String = offer
             .mime
             .chars()
@@ -59,13 +69,20 @@ impl Transfers {
         let file = (sanitize_file_name(&offer.name), offer.size, mime);
         let id = offer.id;
         let phase = Phase::Receive(ReceivePhase::Offered);
-        let transfer = Transfer::new(id.clone(), peer, file, phase, now);
+        let mut transfer = Transfer::new(id.clone(), peer, file, phase, now);
+        transfer.path = sanitize_relative_path(&offer.path);
+        transfer.batch = offer.batch;
+        transfer.modified = offer.modified;
+        let batch_accepted = self.batch_accepted(peer, &transfer.batch);
         self.transfers.insert(id.clone(), transfer);
         self.push(Action::PrepareStore {
             id: id.clone(),
             size: offer.size,
         });
         self.view(&id);
+        if batch_accepted {
+            self.accept(&id, now)?;
+        }
         Ok(())
     }
 
@@ -91,6 +108,23 @@ impl Transfers {
         };
         self.push(Action::Control { peer, message });
         Ok(())
+    }
+
+    /// Accepts (or resumes) only if the rest of the file fits in `free`
+    /// bytes of storage, as the browser estimates it (`None`: unknown, so
+    /// accepted). Without room the offer keeps waiting: `NoRoom`.
+    pub fn accept_within(
+        &mut self,
+        id: &str,
+        free: Option<u64>,
+        now: Instant,
+    ) -> Result<(), TransferError> {
+        let transfer = self.transfers.get(id).ok_or(TransferError::Unknown)?;
+        let needed = transfer.size.saturating_sub(transfer.transferred);
+        match free {
+            Some(free) if free < needed => Err(TransferError::NoRoom { needed, free }),
+            _ => self.accept(id, now),
+        }
     }
 
     /// A channel `peer` opened with `label`: returns the transfer id when it

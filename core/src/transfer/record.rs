@@ -215,7 +215,16 @@ pub struct Transfer {
     /// Sanitised for received files.
     pub name: String,
     pub size: u64,
+    /// As offered; shown only. A received file is always stored and offered
+    /// for download as `RECEIVED_MIME`, whatever the sender claims.
     pub mime: String,
+    /// The folder it belongs in, relative, `/`-separated (sanitised per
+    /// segment for received files); empty for a lone file.
+    pub path: String,
+    /// The batch it was offered in (empty for a lone file).
+    pub batch: String,
+    /// The sender's last-modified time of the file, when known.
+    pub modified: Option<u64>,
     /// Bytes sent (or received) so far; never above `size`.
     pub transferred: u64,
     pub phase: Phase,
@@ -241,6 +250,9 @@ impl Transfer {
             name,
             size,
             mime,
+            path: String::new(),
+            batch: String::new(),
+            modified: None,
             transferred: 0,
             phase,
             started: now,

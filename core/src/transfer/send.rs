@@ -27,13 +27,16 @@ impl Transfers {
             return Err(TransferError::DuplicateId);
         }
         let file = (offer.name.clone(), offer.size, offer.mime.clone());
-        let transfer = Transfer::new(
+        let mut transfer = Transfer::new(
             offer.id.clone(),
             peer,
             file,
             Phase::Send(SendPhase::Offered),
             now,
         );
+        transfer.path = offer.path.clone();
+        transfer.batch = offer.batch.clone();
+        transfer.modified = offer.modified;
         let id = offer.id.clone();
         self.transfers.insert(id.clone(), transfer);
         self.push(Action::Control {

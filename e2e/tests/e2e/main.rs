@@ -4,6 +4,7 @@
 mod call;
 mod cross_browser;
 mod files;
+mod files_more;
 mod lobby;
 mod pwa;
 mod rejoin;

@@ -4,8 +4,13 @@
 //! actions. It must not decide anything itself (what to accept, when to stop,
 //! resume or verify): those rules live in core/src/transfer/. No leptos here.
 
+mod accept;
+mod folder;
+mod hasher;
+mod pick;
 mod receive;
 mod send;
+mod space;
 mod store;
 mod view;
 
@@ -19,8 +24,16 @@ use peerlink_protocol::{ChannelMessage, FileOffer, PeerId};
 use web_sys::{File, RtcDataChannel};
 
 use crate::browser::{now, random_bytes, Deadline};
-pub use store::OPFS_MIN_BYTES;
-pub use view::{Direction, TransferState, TransferView};
+pub use folder::{
+    can_save_as, can_save_to_folder, pick_folder, save_to_folder, FolderError, SaveItem,
+};
+pub use hasher::{hash_file_in_worker, hash_file_with_worker_code};
+pub use pick::{drop_entries, picked_from_drop, picked_from_list, Picked};
+pub use space::{free_bytes, remove_page_folder, sweep_leftovers};
+pub use store::{StoreError, OPFS_MIN_BYTES};
+pub use view::{
+    Cancellation, Direction, Failure, Interruption, Reason, TransferState, TransferView,
+};
 
 use receive::Incoming;
 use send::Outgoing;
@@ -64,6 +77,9 @@ pub struct SendOptions {
     /// Fault injection for tests of the integrity check: flip one byte at
     /// this offset after hashing it, so the receiver must detect corruption.
     pub flip_byte_at: Option<u64>,
+    /// Hash in a worker (src/rtc/transfer/hasher.rs) when one can run;
+    /// `false` keeps the main-thread path.
+    pub hash_in_worker: bool,
 }
 
 impl Default for SendOptions {
@@ -73,6 +89,7 @@ impl Default for SendOptions {
             high_water: 8 * 1024 * 1024,
             low_water: 2 * 1024 * 1024,
             flip_byte_at: None,
+            hash_in_worker: true,
         }
     }
 }
@@ -101,6 +118,10 @@ pub(crate) struct Inner {
     core: RefCell<core::Transfers>,
     outgoing: RefCell<HashMap<String, Outgoing>>,
     incoming: RefCell<HashMap<String, Incoming>>,
+    /// Where each send's SHA-256 was computed: "worker" or "page".
+    hashed_in: RefCell<HashMap<String, &'static str>>,
+    /// Accepts refused for lack of storage: (bytes needed, bytes free).
+    no_room: RefCell<HashMap<String, (u64, u64)>>,
     /// The core's next timeout, armed.
     timer: Deadline,
 }
@@ -126,6 +147,8 @@ impl Transfers {
                 core: RefCell::new(core::Transfers::default()),
                 outgoing: RefCell::new(HashMap::new()),
                 incoming: RefCell::new(HashMap::new()),
+                no_room: RefCell::new(HashMap::new()),
+                hashed_in: RefCell::new(HashMap::new()),
                 timer: Deadline::default(),
             }),
         }
@@ -133,12 +156,42 @@ impl Transfers {
 
     /// Offers `file` to `peer`; returns the transfer id.
     pub fn offer(&self, peer: PeerId, file: File) -> Result<String, OfferError> {
-        let id = PeerId::from_bytes(random_bytes::<16>()).to_string();
+        self.offer_in(peer, file, String::new(), String::new())
+    }
+
+    /// Offers `files` to `peer` as one batch (answered once by the
+    /// receiver), each with its relative folder; returns how many went out.
+    pub fn offer_batch(&self, peer: PeerId, files: &[Picked], batch: &str) -> usize {
+        files
+            .iter()
+            .filter(|p| {
+                let (file, path) = (Clone::clone(&p.file), p.path.clone());
+                self.offer_in(peer, file, path, batch.to_string()).is_ok()
+            })
+            .count()
+    }
+
+    /// A fresh random id (transfers, batches).
+    pub fn new_id() -> String {
+        PeerId::from_bytes(random_bytes::<16>()).to_string()
+    }
+
+    fn offer_in(
+        &self,
+        peer: PeerId,
+        file: File,
+        path: String,
+        batch: String,
+    ) -> Result<String, OfferError> {
+        let id = Transfers::new_id();
         let offer = FileOffer {
             id: id.clone(),
             name: file.name(),
             size: file.size() as u64,
             mime: file.type_(),
+            path,
+            batch,
+            modified: Some(file.last_modified() as u64),
         };
         let outgoing = Outgoing::new(file);
         self.inner
@@ -156,9 +209,32 @@ impl Transfers {
         Err(OfferError::NotSent)
     }
 
-    /// Accepts an offered file (or resumes an interrupted one).
+    /// Accepts an offered file (or resumes an interrupted one) once
+    /// storage says there is room for it (asynchronously).
     pub fn accept(&self, id: &str) {
-        self.feed(|core, now| core.accept(id, now));
+        accept::accept(&self.inner, id);
+    }
+
+    /// Asks where to save offer `id` (`showSaveFilePicker`, from a click),
+    /// then accepts it, writing its bytes there as they arrive.
+    pub fn accept_save_as(&self, id: &str) {
+        accept::accept_save_as(&self.inner, id);
+    }
+
+    /// Accepts every offer of `peer`'s batch, and those still coming, once
+    /// storage says there is room for them (asynchronously).
+    pub fn accept_batch(&self, peer: PeerId, batch: &str) {
+        accept::accept_batch(&self.inner, peer, batch);
+    }
+
+    /// Declines every offer of `peer`'s batch still waiting.
+    pub fn decline_batch(&self, peer: PeerId, batch: &str) {
+        self.feed(|core, now| core.decline_batch(peer, batch, now).map(drop));
+    }
+
+    /// The verified file of a receive, for saving into a folder.
+    pub fn blob(&self, id: &str) -> Option<web_sys::Blob> {
+        self.inner.incoming.borrow().get(id)?.blob.clone()
     }
 
     /// Cancels a transfer in either direction and tells the peer.
@@ -213,7 +289,10 @@ fn view_of(inner: &Inner, id: &str) -> Option<TransferView> {
         .borrow()
         .get(id)
         .map_or((None, None), |i| (i.url.clone(), i.storage));
-    Some(TransferView::of(transfer, url, storage))
+    let mut view = TransferView::of(transfer, url, storage);
+    view.no_room = inner.no_room.borrow().get(id).copied();
+    view.hashed_in = inner.hashed_in.borrow().get(id).copied();
+    Some(view)
 }
 
 /// Carries out every pending action of the core, in order, then arms the

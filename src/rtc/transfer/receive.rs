@@ -10,9 +10,9 @@ use peerlink_core::transfer::{Chunk, Digest, IoError};
 use peerlink_protocol::PeerId;
 use sha2::{Digest as _, Sha256};
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{RtcDataChannel, Url};
+use web_sys::{Blob, RtcDataChannel, Url};
 
-use super::store::Store;
+use super::store::{Store, StoreError};
 use super::{drive, now, Inner};
 use crate::rtc::{Channel, ChannelEvent};
 
@@ -22,7 +22,8 @@ pub(crate) struct Incoming {
     /// Where the bytes go (OPFS or Blob parts); taken when finishing.
     store: Option<Store>,
     channel: Option<Channel>,
-    /// Object URL of the verified file.
+    /// The verified file, and its object URL.
+    pub blob: Option<Blob>,
     pub url: Option<String>,
     /// "opfs" or "blob", for the view.
     pub storage: Option<&'static str>,
@@ -37,9 +38,20 @@ pub(crate) fn prepare(inner: &Inner, id: &str, size: u64) {
         storage: Some(store.kind()),
         store: Some(store),
         channel: None,
+        blob: None,
         url: None,
     };
     inner.incoming.borrow_mut().insert(id.to_string(), incoming);
+}
+
+/// The person chose where to save `id` before accepting: its bytes go
+/// there as they arrive. Only before any byte came.
+pub(crate) fn use_picked(inner: &Inner, id: &str, handle: web_sys::FileSystemFileHandle) {
+    if let Some(transfer) = inner.incoming.borrow_mut().get_mut(id) {
+        let store = Store::picked(id, inner.receive_options.batch_bytes, handle);
+        transfer.storage = Some(store.kind());
+        transfer.store = Some(store);
+    }
 }
 
 /// `CloseChannel`: keep the bytes and the hash state for a resume.
@@ -62,6 +74,7 @@ pub(crate) fn discard(inner: &Inner, id: &str) {
     if let Some(url) = transfer.url.take() {
         let _ = Url::revoke_object_url(&url);
     }
+    transfer.blob = None;
 }
 
 /// A channel from `peer`: taken if the core expects it, closed otherwise.
@@ -120,7 +133,7 @@ fn on_chunk(inner: &Rc<Inner>, id: &str, buffer: js_sys::ArrayBuffer) {
 
 /// A chunk arrived after storage was finished or discarded.
 fn no_storage() -> IoError {
-    IoError::StorePush("no storage for this transfer".into())
+    IoError::StorePush(StoreError::NotOpened.to_string())
 }
 
 fn keep(transfer: &mut Incoming, buffer: js_sys::ArrayBuffer, len: usize) -> Result<(), IoError> {
@@ -130,7 +143,9 @@ fn keep(transfer: &mut Incoming, buffer: js_sys::ArrayBuffer, len: usize) -> Res
     js_sys::Uint8Array::new(&buffer).copy_to(&mut transfer.scratch[..len]);
     transfer.hasher.update(&transfer.scratch[..len]);
     match transfer.store.as_mut() {
-        Some(store) => store.push(buffer).map_err(IoError::StorePush),
+        Some(store) => store
+            .push(buffer)
+            .map_err(|e| IoError::StorePush(e.to_string())),
         None => Err(no_storage()),
     }
 }
@@ -154,24 +169,24 @@ pub(crate) fn finish_store(inner: &Rc<Inner>, id: &str) {
         .borrow_mut()
         .get_mut(id)
         .and_then(|t| t.store.take());
-    let mime = inner
-        .core
-        .borrow()
-        .get(id)
-        .map(|t| t.mime.clone())
-        .unwrap_or_default();
     let Some(store) = store else {
-        let error = IoError::StoreFinish("no storage for this transfer".into());
+        let error = IoError::StoreFinish(StoreError::NotOpened.to_string());
         let _ = inner.core.borrow_mut().handle_io_error(id, error, now());
         return;
     };
     let inner = inner.clone();
     let id = id.to_string();
     spawn_local(async move {
-        match store.finish(&mime).await {
-            Ok(url) => stored(&inner, &id, url),
+        let url = match store.finish().await {
+            Ok(blob) => Url::create_object_url_with_blob(&blob)
+                .map(|url| (blob, url))
+                .map_err(|e| StoreError::Browser(crate::browser::js_error_name(&e))),
+            Err(err) => Err(err),
+        };
+        match url {
+            Ok((blob, url)) => stored(&inner, &id, blob, url),
             Err(err) => {
-                let error = IoError::StoreFinish(err);
+                let error = IoError::StoreFinish(err.to_string());
                 let _ = inner.core.borrow_mut().handle_io_error(&id, error, now());
             }
         }
@@ -180,14 +195,16 @@ pub(crate) fn finish_store(inner: &Rc<Inner>, id: &str) {
 }
 
 /// The file is ready at `url`: verified, unless the transfer ended meanwhile.
-fn stored(inner: &Inner, id: &str, url: String) {
+fn stored(inner: &Inner, id: &str, blob: Blob, url: String) {
     if let Some(transfer) = inner.incoming.borrow_mut().get_mut(id) {
+        transfer.blob = Some(blob);
         transfer.url = Some(url.clone());
         transfer.channel = None;
     }
     if inner.core.borrow_mut().handle_stored(id, now()).is_err() {
         if let Some(transfer) = inner.incoming.borrow_mut().get_mut(id) {
             transfer.url = None;
+            transfer.blob = None;
         }
         let _ = Url::revoke_object_url(&url);
     }

@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::File;
 
+use super::hasher::WorkerHash;
 use super::{drive, now, Inner};
 use crate::browser::{js_error_name, Notify};
 use crate::rtc::{Channel, ChannelEvent};
@@ -224,9 +225,20 @@ impl Pump {
         Ok(true)
     }
 
+    /// Hashes the whole file here (no worker, or it failed).
+    async fn hash_here(&self) -> Result<Option<Digest>, IoError> {
+        let mut hasher = Sha256::new();
+        if !self.hash_prefix(&mut hasher, self.size).await? {
+            return Ok(None);
+        }
+        Ok(Some(Digest(hasher.finalize().into())))
+    }
+
     /// Read big, send small: one async Blob read per READ_BLOCK (the next
-    /// one already in flight while this one is hashed and sent) instead of
-    /// one per chunk. Returns the digest, or `None` when told to stop.
+    /// one already in flight while this one is sent) instead of one per
+    /// chunk. The hash runs in a worker reading the file itself
+    /// (hasher.rs), or here, block by block, when there is none. Returns
+    /// the digest, or `None` when told to stop.
     async fn run(&self, offset: u64) -> Result<Option<Digest>, IoError> {
         while !self.channel.is_open() {
             self.open.notified().await;
@@ -234,19 +246,52 @@ impl Pump {
                 return Ok(None);
             }
         }
-        let mut hasher = Sha256::new();
-        if !self.hash_prefix(&mut hasher, offset).await? {
+        let worker = self
+            .inner
+            .send_options
+            .hash_in_worker
+            .then(|| WorkerHash::start(&self.file))
+            .flatten();
+        let mut hasher = worker.is_none().then(Sha256::new);
+        if let Some(hasher) = hasher.as_mut() {
+            if !self.hash_prefix(hasher, offset).await? {
+                return Ok(None);
+            }
+        }
+        if !self.send_from(offset, hasher.as_mut()).await? {
             return Ok(None);
         }
+        let (digest, place) = match (hasher, worker) {
+            (Some(hasher), _) => (Some(Digest(hasher.finalize().into())), "page"),
+            (None, Some(worker)) => match worker.digest().await {
+                Some(digest) => (Some(digest), "worker"),
+                None => (self.hash_here().await?, "page"),
+            },
+            (None, None) => (self.hash_here().await?, "page"),
+        };
+        self.inner
+            .hashed_in
+            .borrow_mut()
+            .insert(self.id.clone(), place);
+        Ok(digest)
+    }
+
+    /// Sends the file from `offset`, hashing each block into `hasher` when
+    /// given. Returns false when the pump must stop.
+    async fn send_from(
+        &self,
+        offset: u64,
+        mut hasher: Option<&mut Sha256>,
+    ) -> Result<bool, IoError> {
         let (size, block) = (self.size, READ_BLOCK.max(self.chunk) as u64);
-        let mut scratch = vec![0u8; block as usize];
+        let mut scratch = Vec::new();
         let mut pos = offset;
         let mut next = Some(start_read(&self.file, pos, (pos + block).min(size)));
         while pos < size {
             let Some(reading) = next.take() else { break };
             let bytes = finish_read(reading).await?;
             if !self.alive() {
-                return Ok(None);
+                return Ok(false);
             }
             let block_end = (pos + block).min(size);
             let len = bytes.length() as usize;
@@ -260,15 +305,18 @@ impl Pump {
                     (block_end + block).min(size),
                 ));
             }
-            bytes.copy_to(&mut scratch[..len]);
-            hasher.update(&scratch[..len]);
+            if let Some(hasher) = hasher.as_deref_mut() {
+                scratch.resize(len, 0);
+                bytes.copy_to(&mut scratch[..len]);
+                hasher.update(&scratch[..len]);
+            }
             self.flip_for_tests(&bytes, pos, block_end);
             if !self.send_block(&bytes, pos).await? {
-                return Ok(None);
+                return Ok(false);
             }
             pos = block_end;
         }
-        Ok(Some(Digest(hasher.finalize().into())))
+        Ok(true)
     }
 
     /// `SendOptions::flip_byte_at`: corrupt one byte after hashing it.

@@ -1,7 +1,8 @@
 //! Where received bytes go while a file arrives: the origin private file
 //! system (OPFS, over web-sys's File System bindings) for large files where
 //! the browser has it, Blob parts in batches otherwise, never the wasm heap.
-//! It stores bytes; it must not decide a transfer's fate.
+//! It stores bytes; it must not decide a transfer's fate. Every finished
+//! file is typed `RECEIVED_MIME` (core/src/transfer/action.rs).
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -13,14 +14,39 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{
     Blob, BlobPropertyBag, FileSystemDirectoryHandle, FileSystemFileHandle,
     FileSystemGetDirectoryOptions, FileSystemGetFileOptions, FileSystemWritableFileStream,
-    StorageManager, Url,
+    StorageManager,
 };
+
+use peerlink_core::transfer::RECEIVED_MIME;
+
+use super::space::{page_folder, OPFS_DIR};
 
 use crate::browser::{js_error_name, Notify};
 
+/// Why storage failed; `Display` is a short token or the browser's own
+/// error name (`QuotaExceededError`), which is what the core keeps.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// This browser has no OPFS with writable files.
+    #[error("NoOpfs")]
+    NoOpfs,
+    /// The OPFS file was never opened.
+    #[error("NotOpened")]
+    NotOpened,
+    /// The file system answered with something else than expected.
+    #[error("UnexpectedValue")]
+    UnexpectedValue,
+    /// The browser refused (its DOMException name).
+    #[error("{0}")]
+    Browser(String),
+}
+
+fn browser(value: JsValue) -> StoreError {
+    StoreError::Browser(js_error_name(&value))
+}
+
 /// Files at least this large go to OPFS when it is available.
 pub const OPFS_MIN_BYTES: u64 = 16 * 1024 * 1024;
-const OPFS_DIR: &str = "peerlink-incoming";
 
 pub(crate) enum Store {
     Blobs {
@@ -34,23 +60,25 @@ pub(crate) enum Store {
 
 pub(crate) struct OpfsFile {
     name: String,
+    /// The file the person picked, instead of one in OPFS.
+    picked: Option<FileSystemFileHandle>,
     batch_limit: usize,
     /// OPFS would not open: the store falls back to Blob parts, queue intact.
     open_failed: Cell<bool>,
     writable: RefCell<Option<FileSystemWritableFileStream>>,
     queue: RefCell<VecDeque<ArrayBuffer>>,
     writing: Cell<bool>,
-    failed: RefCell<Option<String>>,
+    failed: RefCell<Option<StoreError>>,
     idle: Notify,
 }
 
 /// Awaits a promise and casts what it resolves to; errors keep the DOMException name.
-async fn resolve<T: JsCast>(promise: Promise) -> Result<T, String> {
+async fn resolve<T: JsCast>(promise: Promise) -> Result<T, StoreError> {
     JsFuture::from(promise)
         .await
-        .map_err(|e| js_error_name(&e))?
+        .map_err(browser)?
         .dyn_into()
-        .map_err(|_| "unexpected value from the file system".to_string())
+        .map_err(|_| StoreError::UnexpectedValue)
 }
 
 fn has(target: &JsValue, name: &str) -> bool {
@@ -70,15 +98,18 @@ fn storage() -> Option<StorageManager> {
     has(&prototype, "createWritable").then_some(storage)
 }
 
-async fn directory() -> Result<FileSystemDirectoryHandle, String> {
-    let storage = storage().ok_or("no OPFS")?;
+/// This page's OPFS folder for partial files (see space.rs).
+async fn directory() -> Result<FileSystemDirectoryHandle, StoreError> {
+    let storage = storage().ok_or(StoreError::NoOpfs)?;
     let root: FileSystemDirectoryHandle = resolve(storage.get_directory()).await?;
     let options = FileSystemGetDirectoryOptions::new();
     options.set_create(true);
-    resolve(root.get_directory_handle_with_options(OPFS_DIR, &options)).await
+    let all: FileSystemDirectoryHandle =
+        resolve(root.get_directory_handle_with_options(OPFS_DIR, &options)).await?;
+    resolve(all.get_directory_handle_with_options(&page_folder(), &options)).await
 }
 
-async fn file_handle(name: &str, create: bool) -> Result<FileSystemFileHandle, String> {
+async fn file_handle(name: &str, create: bool) -> Result<FileSystemFileHandle, StoreError> {
     let options = FileSystemGetFileOptions::new();
     options.set_create(create);
     resolve(
@@ -90,30 +121,38 @@ async fn file_handle(name: &str, create: bool) -> Result<FileSystemFileHandle, S
 }
 
 /// Awaits a promise whose value does not matter.
-async fn done(promise: Promise) -> Result<(), String> {
-    JsFuture::from(promise)
-        .await
-        .map(drop)
-        .map_err(|e| js_error_name(&e))
+async fn done(promise: Promise) -> Result<(), StoreError> {
+    JsFuture::from(promise).await.map(drop).map_err(browser)
 }
 
 impl Store {
     /// OPFS for large files where available, Blob batches otherwise.
     pub fn for_size(size: u64, id: &str, batch_limit: usize) -> Store {
         if size >= OPFS_MIN_BYTES && storage().is_some() {
-            Store::Opfs(Rc::new(OpfsFile {
-                name: format!("{id}.part"),
-                batch_limit,
-                open_failed: Cell::new(false),
-                writable: RefCell::new(None),
-                queue: RefCell::new(VecDeque::new()),
-                writing: Cell::new(false),
-                failed: RefCell::new(None),
-                idle: Notify::new(),
-            }))
+            Store::file(id, batch_limit, None)
         } else {
             Store::blobs(batch_limit)
         }
+    }
+
+    /// Written as it arrives into the file the person chose
+    /// (`showSaveFilePicker`), which stays theirs: never removed here.
+    pub fn picked(id: &str, batch_limit: usize, handle: FileSystemFileHandle) -> Store {
+        Store::file(id, batch_limit, Some(handle))
+    }
+
+    fn file(id: &str, batch_limit: usize, picked: Option<FileSystemFileHandle>) -> Store {
+        Store::Opfs(Rc::new(OpfsFile {
+            name: format!("{id}.part"),
+            picked,
+            batch_limit,
+            open_failed: Cell::new(false),
+            writable: RefCell::new(None),
+            queue: RefCell::new(VecDeque::new()),
+            writing: Cell::new(false),
+            failed: RefCell::new(None),
+            idle: Notify::new(),
+        }))
     }
 
     pub fn blobs(batch_limit: usize) -> Store {
@@ -128,12 +167,13 @@ impl Store {
     pub fn kind(&self) -> &'static str {
         match self {
             Store::Blobs { .. } => "blob",
+            Store::Opfs(file) if file.picked.is_some() => "picked",
             Store::Opfs(_) => "opfs",
         }
     }
 
     /// Takes one chunk.
-    pub fn push(&mut self, buffer: ArrayBuffer) -> Result<(), String> {
+    pub fn push(&mut self, buffer: ArrayBuffer) -> Result<(), StoreError> {
         match self {
             Store::Blobs {
                 batch,
@@ -144,8 +184,7 @@ impl Store {
                 *batch_bytes += buffer.byte_length() as usize;
                 batch.push(&buffer);
                 if *batch_bytes >= *batch_limit {
-                    let blob = Blob::new_with_buffer_source_sequence(batch)
-                        .map_err(|e| js_error_name(&e))?;
+                    let blob = Blob::new_with_buffer_source_sequence(batch).map_err(browser)?;
                     parts.push(&blob);
                     *batch = Array::new();
                     *batch_bytes = 0;
@@ -175,20 +214,17 @@ impl Store {
         }
     }
 
-    /// All bytes are in: the file as an object URL for download.
-    pub async fn finish(self, mime: &str) -> Result<String, String> {
+    /// All bytes are in: the file, typed `RECEIVED_MIME`.
+    pub async fn finish(self) -> Result<Blob, StoreError> {
         let options = BlobPropertyBag::new();
-        options.set_type(mime);
+        options.set_type(RECEIVED_MIME);
         match self {
             Store::Blobs { batch, parts, .. } => {
                 if batch.length() > 0 {
-                    let last = Blob::new_with_buffer_source_sequence(&batch)
-                        .map_err(|e| js_error_name(&e))?;
+                    let last = Blob::new_with_buffer_source_sequence(&batch).map_err(browser)?;
                     parts.push(&last);
                 }
-                let blob = Blob::new_with_blob_sequence_and_options(&parts, &options)
-                    .map_err(|e| js_error_name(&e))?;
-                Url::create_object_url_with_blob(&blob).map_err(|e| js_error_name(&e))
+                Blob::new_with_blob_sequence_and_options(&parts, &options).map_err(browser)
             }
             Store::Opfs(file) => {
                 while file.writing.get() {
@@ -201,7 +237,7 @@ impl Store {
                     for buffer in queued {
                         blobs.push(buffer)?;
                     }
-                    return Box::pin(blobs.finish(mime)).await;
+                    return Box::pin(blobs.finish()).await;
                 }
                 if let Some(err) = file.failed.borrow().clone() {
                     return Err(err);
@@ -210,15 +246,16 @@ impl Store {
                     .writable
                     .borrow_mut()
                     .take()
-                    .ok_or("the file was never opened")?;
+                    .ok_or(StoreError::NotOpened)?;
                 done(writable.close()).await?;
-                let handle = file_handle(&file.name, false).await?;
+                let handle = match file.picked.clone() {
+                    Some(handle) => handle,
+                    None => file_handle(&file.name, false).await?,
+                };
                 let stored: Blob = resolve(handle.get_file()).await?;
-                // Re-type it (the OPFS file has no MIME type) without copying.
-                let typed =
-                    Blob::new_with_blob_sequence_and_options(&Array::of1(&stored), &options)
-                        .map_err(|e| js_error_name(&e))?;
-                Url::create_object_url_with_blob(&typed).map_err(|e| js_error_name(&e))
+                // Type it (the OPFS file has none) without copying.
+                Blob::new_with_blob_sequence_and_options(&Array::of1(&stored), &options)
+                    .map_err(browser)
             }
         }
     }
@@ -237,6 +274,8 @@ impl Store {
                     None => Ok(()),
                 };
                 let removed = match directory().await {
+                    // Aborting left the picked file as it was; it is theirs.
+                    _ if file.picked.is_some() => Ok(()),
                     Ok(dir) => done(dir.remove_entry(&file.name)).await,
                     Err(err) => Err(err),
                 };
@@ -254,7 +293,10 @@ impl Store {
 async fn write_queued(file: Rc<OpfsFile>) {
     if file.writable.borrow().is_none() {
         let opened = async {
-            let handle = file_handle(&file.name, true).await?;
+            let handle = match file.picked.clone() {
+                Some(handle) => handle,
+                None => file_handle(&file.name, true).await?,
+            };
             resolve::<FileSystemWritableFileStream>(handle.create_writable()).await
         }
         .await;
@@ -280,10 +322,10 @@ async fn write_queued(file: Rc<OpfsFile>) {
         };
         let written = match writable.write_with_buffer_source(&buffer) {
             Ok(promise) => done(promise).await,
-            Err(err) => Err(js_error_name(&err)),
+            Err(err) => Err(browser(err)),
         };
         if let Err(err) = written {
-            *file.failed.borrow_mut() = Some(format!("cannot store the file: {err}"));
+            *file.failed.borrow_mut() = Some(err);
             file.queue.borrow_mut().clear();
             break;
         }

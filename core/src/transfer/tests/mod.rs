@@ -1,6 +1,7 @@
 //! Table tests, one per rule of the transfer machine, with a fake clock;
 //! this file holds the shared fixtures, the modules below hold the tables.
 
+mod batch;
 mod both;
 mod receive;
 mod send;
@@ -32,6 +33,7 @@ pub(super) fn file_offer(id: &str, name: &str) -> FileOffer {
         name: name.into(),
         size: SIZE,
         mime: "text/plain".into(),
+        ..FileOffer::default()
     }
 }
 

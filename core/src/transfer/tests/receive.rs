@@ -8,10 +8,12 @@ fn received_offers_are_sanitised_and_get_storage() {
     let mut t = Transfers::default();
     let mut offer = file_offer("f", "../../etc/passwd");
     offer.mime = format!("text/\u{1b}plain{}", "x".repeat(500));
+    offer.path = "/../home/\u{202E}me/./NUL".into();
     t.handle_control(alice(), ChannelMessage::FileOffer(offer), at(0))
         .expect("offer");
     let got = t.get("f").expect("offer");
     assert_eq!(got.name, "etc_passwd");
+    assert_eq!(got.path, "home/me/_NUL");
     assert!(!got.mime.contains('\u{1b}') && got.mime.chars().count() <= 100);
     let store = Action::PrepareStore {
         id: "f".into(),
@@ -57,8 +59,13 @@ fn pending_offers_and_all_offers_per_peer_are_capped() {
     let offer = |id: &str| ChannelMessage::FileOffer(file_offer(id, "a"));
     t.handle_control(alice(), offer("1"), at(0)).expect("1");
     t.handle_control(alice(), offer("2"), at(0)).expect("2");
+    drain(&mut t);
     let third = t.handle_control(alice(), offer("3"), at(0));
     assert_eq!(third, Err(TransferError::TooManyPendingOffers));
+    // The sender is told, so it does not wait for an answer that never comes.
+    let reject = ChannelMessage::FileReject { id: "3".into() };
+    assert_eq!(drain(&mut t), vec![control(alice(), reject)]);
+    assert!(t.get("3").is_none());
     // Another peer has its own budget.
     t.handle_control(mallory(), offer("m"), at(0)).expect("m");
     // Declined offers still count toward the session cap.
@@ -66,8 +73,11 @@ fn pending_offers_and_all_offers_per_peer_are_capped() {
     t.handle_control(alice(), offer("3"), at(1)).expect("3");
     t.cancel("2", at(1)).expect("decline");
     t.cancel("3", at(1)).expect("decline");
+    drain(&mut t);
     let fourth = t.handle_control(alice(), offer("4"), at(2));
     assert_eq!(fourth, Err(TransferError::TooManyTransfers));
+    let reject = ChannelMessage::FileReject { id: "4".into() };
+    assert_eq!(drain(&mut t), vec![control(alice(), reject)]);
 }
 
 #[test]
