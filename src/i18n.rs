@@ -299,6 +299,28 @@ messages! {
         "此房间链接已损坏：缺少密钥或密钥过短。请重新索取链接。";
     ErrNoCrypto => "This browser cannot seal a private room here (WebCrypto needs HTTPS or localhost).",
         "此浏览器无法在此处加密私密房间（WebCrypto 需要 HTTPS 或 localhost）。";
+    // --- room view (layout, bottom bar, marks, accessibility) ---
+    LobbyTitle => "peerlink: video calls, chat and files", "peerlink：视频通话、聊天和文件";
+    BarMic => "Microphone", "麦克风";
+    BarCamera => "Camera", "摄像头";
+    BarScreen => "Present", "共享屏幕";
+    People => "People", "成员";
+    MicIsOff => "Microphone off", "麦克风已关闭";
+    CameraIsOff => "Camera off", "摄像头已关闭";
+    NoMicrophone => "No microphone", "无麦克风";
+    Speaking => "Speaking", "正在说话";
+    QualityGood => "Connection good", "连接良好";
+    QualityFair => "Connection fair", "连接一般";
+    QualityPoor => "Connection poor", "连接较差";
+    MoveSelfView => "Move my video (or use the arrow keys)", "移动我的画面（也可用方向键）";
+    YourVideo => "Your video", "你的画面";
+    ClosePanel => "Close", "关闭";
+    Shortcuts => "Keys: M microphone · V camera · C chat · F files · P people", "快捷键：M 麦克风 · V 摄像头 · C 聊天 · F 文件 · P 成员";
+    PublicBadge => "Public room", "公开房间";
+    Unread => "unread", "未读";
+    Waiting => "waiting", "待接收";
+    Stage => "Call", "通话画面";
+    Panels => "Side panels", "侧边面板";
 }
 
 /// The text of `msg` in `lang`.

@@ -6,11 +6,15 @@ mod use_clipboard;
 mod use_devices;
 mod use_ice;
 mod use_ice_setting;
+mod use_layout;
 mod use_media;
 mod use_playback;
+mod use_quality;
 mod use_room;
 mod use_room_access;
 mod use_screen_share;
+mod use_shortcuts;
+mod use_speaking;
 mod use_stats;
 mod use_transfers;
 
@@ -20,10 +24,14 @@ pub use use_ice::{use_ice, UseIceReturn};
 pub use use_ice_setting::{
     saved_ice, use_ice_setting, SaveOutcome, UseIceSettingReturn, ICE_STORAGE_KEY,
 };
+pub use use_layout::{use_document_title, use_narrow, NARROW_MAX_PX};
 pub use use_media::{tracks_of, use_media, use_media_with, UseMediaReturn};
 pub use use_playback::use_playback;
+pub use use_quality::use_quality;
 pub use use_room::{use_room, ChatLine, PeerView, TransferHook, TransferInput, UseRoomReturn};
 pub use use_room_access::{use_room_access, RoomAccess, UseRoomAccessReturn};
 pub use use_screen_share::{use_screen_share, UseScreenShareReturn};
+pub use use_shortcuts::use_shortcuts;
+pub use use_speaking::{provide_audio_meter, use_speaking, AudioMeter};
 pub use use_stats::use_stats;
 pub use use_transfers::{use_transfers, UseTransfersReturn};
