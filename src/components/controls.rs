@@ -66,7 +66,7 @@ pub fn Controls(
         <nav class="bar" aria-label=i18n.t(Msg::CallControls)>
             <div class="bar-group">
                 <Show when=move || has_track(media, false)>
-                    <button type="button" class="bar-button" data-off=move || (!media.mic_on.get()).to_string()
+                    <button type="button" class="bar-button" data-control="mic" data-off=move || (!media.mic_on.get()).to_string()
                         aria-pressed=move || media.mic_on.get().to_string() title=mic_label
                         on:click=move |_| media.toggle_mic()>
                         <IconSvg icon=mic_icon/>
@@ -74,14 +74,14 @@ pub fn Controls(
                     </button>
                 </Show>
                 <Show when=move || has_track(media, true)>
-                    <button type="button" class="bar-button" data-off=move || (!media.cam_on.get()).to_string()
+                    <button type="button" class="bar-button" data-control="camera" data-off=move || (!media.cam_on.get()).to_string()
                         aria-pressed=move || media.cam_on.get().to_string() title=cam_label
                         on:click=move |_| media.toggle_cam()>
                         <IconSvg icon=cam_icon/>
                         <span class="bar-label">{i18n.t(Msg::BarCamera)}</span>
                     </button>
                 </Show>
-                <button type="button" class="bar-button" aria-pressed=move || sharing.get().to_string()
+                <button type="button" class="bar-button" data-control="screen" aria-pressed=move || sharing.get().to_string()
                     title=screen_label on:click=move |_| screen.toggle.run(())>
                     <IconSvg icon=Icon::Screen/>
                     <span class="bar-label">{screen_label}</span>

@@ -58,7 +58,7 @@ fn PanelSection(
     let name = panel.as_str();
     let close = move || panels.update(|p| *p = p.toggle(panel, narrow.get_untracked()));
     view! {
-        <section id=format!("panel-{name}") class="panel" data-panel=name
+        <div id=format!("panel-{name}") class="panel" data-panel=name role="group"
             hidden=move || !panels.get().is_open(panel) aria-labelledby=format!("panel-{name}-title")
             on:keydown=move |ev| if ev.key() == "Escape" { close() }>
             <header class="panel-head">
@@ -70,7 +70,7 @@ fn PanelSection(
                 </button>
             </header>
             <div class="panel-body">{children()}</div>
-        </section>
+        </div>
     }
 }
 

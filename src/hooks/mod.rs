@@ -3,6 +3,7 @@
 //! `on_cleanup`. Components call these and do no browser I/O themselves.
 
 mod use_clipboard;
+mod use_corner_drag;
 mod use_devices;
 mod use_ice;
 mod use_ice_setting;
@@ -19,6 +20,7 @@ mod use_stats;
 mod use_transfers;
 
 pub use use_clipboard::{use_clipboard, CopyState, UseClipboardReturn};
+pub use use_corner_drag::{use_corner_drag, UseCornerDragReturn};
 pub use use_devices::use_device_switch;
 pub use use_ice::{use_ice, UseIceReturn};
 pub use use_ice_setting::{

@@ -6,3 +6,4 @@ mod files;
 mod lobby;
 mod rejoin;
 mod trust;
+mod ui;
