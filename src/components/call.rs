@@ -15,9 +15,9 @@ use super::{Controls, LanguageSwitch, PeerTile, SelfView, SidePanel, VideoTile};
 use crate::browser::location;
 use crate::errors::Notice;
 use crate::hooks::{
-    provide_audio_meter, use_document_title, use_ice, use_media_with, use_narrow, use_room,
-    use_room_access, use_shortcuts, use_transfers, RoomAccess, UseMediaReturn, UseRoomReturn,
-    UseTransfersReturn,
+    provide_audio_meter, use_clipboard, use_document_title, use_ice, use_media_with, use_narrow,
+    use_room, use_room_access, use_shortcuts, use_transfers, CopyState, RoomAccess, UseMediaReturn,
+    UseRoomReturn, UseTransfersReturn,
 };
 use crate::i18n::{I18n, Msg};
 use crate::launch::{same_origin_relay, share_link, JoinRequest, LaunchOptions, MediaMode};
@@ -284,11 +284,29 @@ fn CallHeader(
                 <span>{i18n.t(Msg::RoomLink)}</span>
             </a>
             // The share panel (QR code, copy link, Web Share) mounts here.
+            <CopyLink/>
             <span class="relay" data-testid="relay-state" data-state=relay_state>
                 {i18n.t(Msg::Relay)} ": " {relay_label}
             </span>
             <LanguageSwitch/>
         </header>
+    }
+}
+
+/// Copies the page's address (the room link) to the clipboard.
+#[component]
+fn CopyLink() -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let clipboard = use_clipboard();
+    let label = move || match clipboard.state.get() {
+        CopyState::Idle => i18n.t(Msg::CopyLink)(),
+        CopyState::Copied => i18n.t(Msg::LinkCopied)(),
+        CopyState::Failed(_) => i18n.t(Msg::CopyFailed)(),
+    };
+    view! {
+        <button type="button" class="copy-link" on:click=move |_| clipboard.copy.run(location::href())>
+            <span>{label}</span>
+        </button>
     }
 }
 

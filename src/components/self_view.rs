@@ -49,8 +49,7 @@ pub fn SelfView(
             class:dragging=move || drag.offset.get().is_some()
             data-corner=move || drag.corner.get().as_str() data-speaking=move || speaking.get().to_string()
             aria-label=i18n.t(Msg::YourVideo) style=move || drag.style()
-            on:pointerdown=move |ev| drag.start(&ev) on:pointermove=move |ev| drag.track(&ev)
-            on:pointerup=move |_| drag.end(true) on:pointercancel=move |_| drag.end(false)>
+            on:pointerdown=move |ev| drag.start(&ev)>
             <Show when=move || media.settled.get() fallback=move || view! { <p class="tile-state">{i18n.t(Msg::StartingMedia)}</p> }>
                 <VideoTile stream=local muted=true testid="local-video"/>
             </Show>

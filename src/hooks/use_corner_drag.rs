@@ -1,9 +1,11 @@
 //! `use_corner_drag`: moving a floating tile between the stage's corners —
-//! dragged with any pointer (captured, so the drag survives leaving the
-//! tile; it snaps to the nearest corner on release), cycled with a button,
-//! or pushed with the arrow keys. Which corner is `peerlink_core::Corner`'s
-//! decision; this only reads pointer positions and element boxes.
+//! dragged with any pointer (followed by listeners on the window, so the
+//! drag survives leaving the tile; it snaps to the nearest corner on
+//! release), cycled with a button, or pushed with the arrow keys. Which
+//! corner is `peerlink_core::Corner`'s decision; this only reads pointer
+//! positions and element boxes. The listeners are removed on cleanup.
 
+use gloo_events::EventListener;
 use leptos::ev::{KeyboardEvent, PointerEvent};
 use leptos::html::{Article, Div};
 use leptos::prelude::*;
@@ -62,7 +64,8 @@ impl UseCornerDragReturn {
     pub fn track(&self, ev: &PointerEvent) {
         let Some(d) = self
             .drag
-            .get_value()
+            .try_get_value()
+            .flatten()
             .filter(|d| d.pointer == ev.pointer_id())
         else {
             return;
@@ -77,6 +80,9 @@ impl UseCornerDragReturn {
     /// `pointerup` (`snap`) or `pointercancel`: rests in the corner nearest
     /// to where the tile's centre was let go, or goes back.
     pub fn end(&self, snap: bool) {
+        if self.drag.try_get_value().flatten().is_none() {
+            return;
+        }
         self.drag.set_value(None);
         if snap && self.offset.get_untracked().is_some() {
             if let (Some(tile), Some(stage)) =
@@ -123,12 +129,34 @@ pub fn use_corner_drag(
     stage: NodeRef<Div>,
     enabled: Signal<bool>,
 ) -> UseCornerDragReturn {
-    UseCornerDragReturn {
+    let drag = UseCornerDragReturn {
         corner: RwSignal::new(Corner::default()),
         offset: RwSignal::new(None),
         drag: StoredValue::new(None),
         tile,
         stage,
         enabled,
-    }
+    };
+    let listen = |window: &web_sys::Window, name: &'static str| {
+        EventListener::new(window, name, move |event| {
+            let Some(event) = event.dyn_ref::<PointerEvent>() else {
+                return;
+            };
+            match name {
+                "pointermove" => drag.track(event),
+                "pointerup" => drag.end(true),
+                _ => drag.end(false),
+            }
+        })
+    };
+    let listeners = web_sys::window()
+        .map(|w| {
+            Vec::from(["pointermove", "pointerup", "pointercancel"].map(|name| listen(&w, name)))
+        })
+        .unwrap_or_default();
+    let listeners = StoredValue::new_local(listeners);
+    on_cleanup(move || {
+        listeners.try_set_value(Vec::new());
+    });
+    drag
 }

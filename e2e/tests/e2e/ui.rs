@@ -102,6 +102,16 @@ async fn viewport(driver: &WebDriver, width: u32, height: u32, mobile: bool) {
     }
 }
 
+/// Switches `prefers-color-scheme` to `scheme` (light or dark).
+async fn color_scheme(driver: &WebDriver, scheme: &str) {
+    let media = json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] });
+    driver
+        .cdp()
+        .send_raw("Emulation.setEmulatedMedia", media)
+        .await
+        .expect("the colour scheme switches");
+}
+
 /// Asserts the loaded page is laid out at `width` × `height` CSS px.
 async fn assert_viewport(driver: &WebDriver, width: u32, height: u32) {
     let inner = page::script(driver, "return [innerWidth, innerHeight];").await;
@@ -242,6 +252,8 @@ async fn every_view_passes_the_axe_core_audit() {
         toggle_panel(&b[0], "people").await;
         toggle_panel(&b[0], "settings").await;
         found.extend(audit(&b[0], &axe, "people and settings panels").await);
+        color_scheme(&b[0], "dark").await;
+        found.extend(audit(&b[0], &axe, "every panel, dark").await);
         let _ = std::fs::remove_file(&path);
 
         for line in &found {
@@ -304,6 +316,8 @@ async fn on_a_phone_the_bar_fits_and_the_chat_sheet_sends_and_receives() {
             const p = document.getElementById('panel-chat').getBoundingClientRect(); return s.right <= p.left;").await;
         assert_eq!(apart, json!(true), "the side panel is beside the stage, not over it");
         screenshot(&b[1], "desktop-call").await;
+        color_scheme(&b[1], "dark").await;
+        screenshot(&b[1], "desktop-call-dark").await;
     })
     .await;
 }
