@@ -286,7 +286,7 @@ fn CallHeader(
             // The share panel (QR code, copy link, Web Share) mounts here.
             <CopyLink/>
             <span class="relay" data-testid="relay-state" data-state=relay_state>
-                {i18n.t(Msg::Relay)} ": " {relay_label}
+                <span class="relay-text">{i18n.t(Msg::Relay)} ": " {relay_label}</span>
             </span>
             <LanguageSwitch/>
         </header>

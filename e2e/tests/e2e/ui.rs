@@ -397,6 +397,8 @@ async fn keyboard_shortcuts_tab_focus_and_the_movable_self_view() {
         assert_eq!(attr(d, ".tile.local", "data-corner").await, json!("bottom-right"));
         d.action_chain()
             .drag_and_drop_element_by_offset(&tile, -700, -500)
+            // thirtyfour 0.38's drag and drop leaves the button pressed.
+            .release()
             .perform()
             .await
             .expect("a drag");
