@@ -4,7 +4,9 @@
 //! 100 ms; the decision is `peerlink_core::SpeakingDetector`'s.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use peerlink_core::{rms, SpeakingDetector};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{AnalyserNode, AudioContext, MediaStream, MediaStreamAudioSourceNode};
 
 use crate::browser::{now, Interval};
@@ -23,10 +25,21 @@ impl AudioMeter {
         }
         let context = AudioContext::new().ok()?;
         // Suspended when created before a gesture; *Join* was one.
-        let _ = context.resume();
+        settle(context.resume());
         self.0.try_set_value(Some(context.clone()));
         Some(context)
     }
+}
+
+/// Waits for an audio context promise so a refusal is logged, never left
+/// as an unhandled rejection.
+fn settle(promise: Result<js_sys::Promise, wasm_bindgen::JsValue>) {
+    let Ok(promise) = promise else { return };
+    spawn_local(async move {
+        if let Err(err) = JsFuture::from(promise).await {
+            web_sys::console::warn_1(&err);
+        }
+    });
 }
 
 /// Provides the call's `AudioMeter` to the tiles below; closes it on cleanup.
@@ -35,7 +48,7 @@ pub fn provide_audio_meter() {
     provide_context(meter);
     on_cleanup(move || {
         if let Some(context) = meter.0.try_get_value().flatten() {
-            let _ = context.close();
+            settle(context.close());
         }
     });
 }
