@@ -14,6 +14,8 @@ TWIGGY_VERSION=0.8.0
 BINARYEN_VERSION=132.0.0
 # The y-webrtc signaling server `make bench` compares the relay with.
 Y_WEBRTC_VERSION=10.3.0
+# The accessibility audit injected by the end-to-end tests.
+AXE_CORE_VERSION=4.11.0
 TOOLS_DIR="${PEERLINK_TOOLS_DIR:-$HOME/.local/share/peerlink-tools}"
 
 say() { printf '[setup] %s\n' "$*"; }
@@ -112,6 +114,15 @@ if [ "$(node -p "require('$TOOLS_DIR/node_modules/y-webrtc/package.json').versio
   npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "y-webrtc@$Y_WEBRTC_VERSION"
 else
   say "y-webrtc $Y_WEBRTC_VERSION (npm) present"
+fi
+
+# axe-core: the accessibility audit the end-to-end tests inject (e2e/tests/e2e/ui.rs).
+if [ "$(node -p "require('$TOOLS_DIR/node_modules/axe-core/package.json').version" 2>/dev/null)" != "$AXE_CORE_VERSION" ]; then
+  say "npm install axe-core@$AXE_CORE_VERSION (accessibility audit) into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR"
+  npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "axe-core@$AXE_CORE_VERSION"
+else
+  say "axe-core $AXE_CORE_VERSION (npm) present"
 fi
 
 say "ready"

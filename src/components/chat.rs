@@ -1,6 +1,6 @@
-//! The chat panel: transcript (text only, never HTML), input, send, and an
-//! unread badge while the panel is collapsed. It renders the room hook's
-//! transcript and sends through it; it must not reach a data channel itself.
+//! The chat panel: the transcript (text only, never HTML) and the message
+//! form. It renders the room hook's transcript and sends through it; it
+//! must not reach a data channel itself. Opening it is the side panel's.
 
 use leptos::prelude::*;
 
@@ -11,20 +11,6 @@ use crate::i18n::{I18n, Msg};
 pub fn ChatPanel(room: UseRoomReturn) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let draft = RwSignal::new(String::new());
-    let open = RwSignal::new(true);
-    let seen = RwSignal::new(0usize);
-    let unread = move || {
-        if open.get() {
-            0
-        } else {
-            room.chat.with(|c| c.len()).saturating_sub(seen.get())
-        }
-    };
-    Effect::new(move |_| {
-        if open.get() {
-            seen.set(room.chat.with(|c| c.len()));
-        }
-    });
     let list = NodeRef::<leptos::html::Ol>::new();
     Effect::new(move |_| {
         room.chat.track();
@@ -44,45 +30,36 @@ pub fn ChatPanel(room: UseRoomReturn) -> impl IntoView {
     let clipboard = use_clipboard();
     // --- end paste snippets ---
     view! {
-        <section class="chat card" aria-label=i18n.t(Msg::Chat)>
-            <button type="button" class="chat-toggle" aria-expanded=move || open.get().to_string()
-                on:click=move |_| open.update(|o| *o = !*o)>
-                {i18n.t(Msg::Chat)}
-                <Show when=move || { unread() > 0 }>
-                    <span class="badge" aria-live="polite">{unread}</span>
-                </Show>
-            </button>
-            <div class="chat-body" class:hidden=move || !open.get()>
-                <ol class="messages" node_ref=list>
-                    <For each=move || room.chat.get() key=|line| line.seq let:line>
-                        <li data-testid="chat-message" class:mine=line.from.is_none()
-                            data-from=line.from.map(|id| id.to_string()).unwrap_or_else(me)>
-                            <span class="author">
-                                {if line.from.is_none() { i18n.t(Msg::You)().to_string() } else if line.name.is_empty() {
-                                    line.from.map(|id| id.short()).unwrap_or_default()
-                                } else { line.name.clone() }}
-                            </span>
-                            <span class="text">{line.text.clone()}</span>
-                            // --- paste snippets (files helper, issue 11) ---
-                            {line.text.contains('\n').then(|| {
-                                let text = line.text.clone();
-                                view! {
-                                    <button type="button" class="snippet-copy" data-testid="chat-copy"
-                                        on:click=move |_| clipboard.copy.run(text.clone())>{i18n.t(Msg::CopySnippet)}</button>
-                                }
-                            })}
-                            // --- end paste snippets ---
-                        </li>
-                    </For>
-                </ol>
-                <form class="chat-form" on:submit=send>
-                    <input data-testid="chat-input" aria-label=i18n.t(Msg::ChatPlaceholder) maxlength="4096"
-                        placeholder=i18n.t(Msg::ChatPlaceholder)
-                        prop:value=move || draft.get()
-                        on:input=move |ev| draft.set(event_target_value(&ev))/>
-                    <button type="submit" class="primary" data-testid="chat-send">{i18n.t(Msg::Send)}</button>
-                </form>
-            </div>
-        </section>
+        <div class="chat">
+            <ol class="messages" node_ref=list aria-live="polite" tabindex="0" aria-label=i18n.t(Msg::Chat)>
+                <For each=move || room.chat.get() key=|line| line.seq let:line>
+                    <li data-testid="chat-message" class:mine=line.from.is_none()
+                        data-from=line.from.map(|id| id.to_string()).unwrap_or_else(me)>
+                        <span class="author">
+                            {if line.from.is_none() { i18n.t(Msg::You)().to_string() } else if line.name.is_empty() {
+                                line.from.map(|id| id.short()).unwrap_or_default()
+                            } else { line.name.clone() }}
+                        </span>
+                        <span class="text">{line.text.clone()}</span>
+                        // --- paste snippets (files helper, issue 11) ---
+                        {line.text.contains('\n').then(|| {
+                            let text = line.text.clone();
+                            view! {
+                                <button type="button" class="snippet-copy" data-testid="chat-copy"
+                                    on:click=move |_| clipboard.copy.run(text.clone())>{i18n.t(Msg::CopySnippet)}</button>
+                            }
+                        })}
+                        // --- end paste snippets ---
+                    </li>
+                </For>
+            </ol>
+            <form class="chat-form" on:submit=send>
+                <input data-testid="chat-input" aria-label=i18n.t(Msg::ChatPlaceholder) maxlength="4096"
+                    autocomplete="off" placeholder=i18n.t(Msg::ChatPlaceholder)
+                    prop:value=move || draft.get()
+                    on:input=move |ev| draft.set(event_target_value(&ev))/>
+                <button type="submit" class="primary" data-testid="chat-send">{i18n.t(Msg::Send)}</button>
+            </form>
+        </div>
     }
 }

@@ -10,7 +10,7 @@ use super::settings::DevicePicker;
 use super::VideoTile;
 use crate::browser::random_bytes;
 use crate::errors::Notice;
-use crate::hooks::use_media;
+use crate::hooks::{use_document_title, use_media};
 use crate::i18n::{I18n, Msg};
 use crate::launch::{JoinRequest, LaunchOptions, MediaMode};
 use crate::rtc::DeviceKind;
@@ -38,6 +38,7 @@ pub fn Lobby(
     on_join: Callback<JoinRequest>,
 ) -> impl IntoView {
     let i18n = expect_context::<I18n>();
+    use_document_title(move || i18n.t(Msg::LobbyTitle)().to_string());
     let from_link = initial
         .room
         .as_deref()

@@ -1,23 +1,47 @@
-//! One remote peer: name, connection state, camera video, shared screens,
-//! and a diagnostics panel (RTT, bitrate, loss, direct or relayed). It
-//! renders the room and stats hooks; it must not reach the connection itself.
+//! One remote peer's tile: camera video (or an initial when there is no
+//! picture), name, speaking ring, connection-quality bars, marks for no
+//! microphone and verified, the state while not connected, a public room's
+//! code check and a send-a-file picker; and the diagnostics the people
+//! panel shows. It renders the room and stats hooks; it must not reach the
+//! connection itself.
 
 use leptos::prelude::*;
+use peerlink_core::{ConnectionState, Quality};
 use peerlink_protocol::PeerId;
 use web_sys::MediaStream;
 
+use super::icons::{Icon, IconSvg};
 use super::VideoTile;
 use crate::errors::peer_state_label;
-use crate::hooks::{use_data_path, use_stats, PeerView, UseRoomReturn};
+use crate::hooks::{use_data_path, use_quality, use_speaking, use_stats, PeerView, UseRoomReturn};
 use crate::i18n::{text, I18n, Lang, Msg};
 use peerlink_core::DataPath;
 
-fn display_name(lang: Lang, name: &str, id: PeerId) -> String {
+pub(super) fn display_name(lang: Lang, name: &str, id: PeerId) -> String {
     if name.trim().is_empty() {
         format!("{} {}", text(lang, Msg::PeerFallbackName), id.short())
     } else {
         name.to_string()
     }
+}
+
+/// The first letter of a name, for a tile without a picture.
+pub(super) fn initial(name: &str) -> String {
+    name.chars()
+        .find(|c| c.is_alphanumeric())
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_else(|| "?".into())
+}
+
+fn tracks(stream: &Option<MediaStream>, video: bool) -> bool {
+    stream.as_ref().is_some_and(|s| {
+        let list = if video {
+            s.get_video_tracks()
+        } else {
+            s.get_audio_tracks()
+        };
+        list.length() > 0
+    })
 }
 
 /// Props: `id` of the remote peer; `room` the call's room hook.
@@ -32,7 +56,10 @@ pub fn PeerTile(id: PeerId, room: UseRoomReturn) -> impl IntoView {
     let state_name = move || state().as_str();
     let camera: Signal<Option<MediaStream>, LocalStorage> =
         Signal::derive_local(move || peer().and_then(|p| p.camera));
-    let screens = move || peer().map(|p| p.screens).unwrap_or_default();
+    let speaking = use_speaking(camera);
+    let quality = use_quality(room, id);
+    let has_video = move || camera.with(|s| tracks(s, true));
+    let no_audio = move || camera.with(|s| s.is_some() && !tracks(s, false));
     let verified = move || peer().is_some_and(|p| p.verified);
     let path = use_data_path(room, id);
     let name = move || {
@@ -42,31 +69,58 @@ pub fn PeerTile(id: PeerId, room: UseRoomReturn) -> impl IntoView {
     };
     view! {
         <article class="tile peer" data-testid="peer" data-peer-id=id.to_string() data-state=state_name
-            data-verified=move || verified().to_string()
+            data-verified=move || verified().to_string() data-speaking=move || speaking.get().to_string()
+            data-quality=move || quality.get().map(Quality::as_str) aria-label=name
             data-path=move || path.get().map(|p| p.as_str()).unwrap_or_default()>
             <VideoTile stream=camera muted=false testid="remote-video"/>
+            <Show when=move || !has_video()>
+                <div class="avatar" aria-hidden="true"><span>{move || initial(&name())}</span></div>
+            </Show>
+            <Show when=move || state() != ConnectionState::Connected>
+                <p class="tile-state" role="status">{move || peer_state_label(i18n.0.get(), state())}</p>
+            </Show>
+            <CodeCheck id=id room=room/>
+            <div class="tile-tools"><SendFileTo id=id/></div>
             <footer class="tile-label">
+                <Show when=no_audio>
+                    <span class="mark" title=i18n.t(Msg::NoMicrophone)>
+                        <IconSvg icon=Icon::MicOff/><span class="visually-hidden">{i18n.t(Msg::NoMicrophone)}</span>
+                    </span>
+                </Show>
                 <span class="name">{name}</span>
                 <Show when=verified>
-                    <span class="badge verified">"✔ " {i18n.t(Msg::PeerVerified)}</span>
+                    <span class="mark verified" title=i18n.t(Msg::PeerVerified)>
+                        <IconSvg icon=Icon::Check/><span class="visually-hidden">{i18n.t(Msg::PeerVerified)}</span>
+                    </span>
                 </Show>
                 <Show when=move || path.get() == Some(DataPath::Relayed)>
                     <span class="badge relayed">{i18n.t(Msg::RelayedMark)}</span>
                 </Show>
-                <span class=move || format!("state state-{}", state_name())>
-                    {move || peer_state_label(i18n.0.get(), state())}
-                </span>
+                <QualityBars quality=quality/>
             </footer>
-            <For each=screens key=|s| s.id() let:screen>
-                <div class="screen">
-                    <VideoTile stream=Signal::derive_local(move || Some(Clone::clone(&screen))) muted=true testid="remote-screen"/>
-                    <span class="tile-label">{move || format!("{} · {}", name(), i18n.t(Msg::Screen)())}</span>
-                </div>
-            </For>
-            <CodeCheck id=id room=room/>
-            <SendFileTo id=id/>
-            <Diagnostics id=id room=room/>
         </article>
+    }
+}
+
+/// Three bars lit by connection quality, with its name for screen readers.
+#[component]
+pub(super) fn QualityBars(quality: ReadSignal<Option<Quality>>) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let label = move || {
+        quality.get().map(|q| match q {
+            Quality::Good => i18n.t(Msg::QualityGood)(),
+            Quality::Fair => i18n.t(Msg::QualityFair)(),
+            Quality::Poor => i18n.t(Msg::QualityPoor)(),
+        })
+    };
+    view! {
+        <Show when=move || quality.get().is_some()>
+            <span class="quality" role="img" aria-label=label title=label
+                data-quality=move || quality.get().map(Quality::as_str)
+                data-bars=move || quality.get().map(|q| q.bars().to_string())>
+                <i></i><i></i><i></i>
+            </span>
+        </Show>
     }
 }
 
@@ -94,8 +148,9 @@ fn CodeCheck(id: PeerId, room: UseRoomReturn) -> impl IntoView {
     }
 }
 
+/// Connection details for one peer, polled only while open.
 #[component]
-fn Diagnostics(id: PeerId, room: UseRoomReturn) -> impl IntoView {
+pub(super) fn Diagnostics(id: PeerId, room: UseRoomReturn) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let open = RwSignal::new(false);
     view! {
@@ -135,15 +190,17 @@ fn StatsTable(id: PeerId, room: UseRoomReturn) -> impl IntoView {
     }
 }
 
-/// A file picker that sends only to this peer.
+/// A file picker that sends only to this peer: an icon button over a
+/// hidden `<input type=file>`.
 #[component]
 fn SendFileTo(id: PeerId) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let transfers = use_context::<crate::hooks::UseTransfersReturn>();
     view! {
         <Show when=move || transfers.is_some()>
-            <label class="send-to">
-                {i18n.t(Msg::SendFileTo)}
+            <label class="icon-button send-to" title=i18n.t(Msg::SendFileTo)>
+                <IconSvg icon=Icon::Upload/>
+                <span class="visually-hidden">{i18n.t(Msg::SendFileTo)}</span>
                 <input type="file" multiple=true on:change=move |ev| {
                     let input: web_sys::HtmlInputElement = event_target(&ev);
                     if let Some(transfers) = transfers {

@@ -35,7 +35,6 @@ pub fn SharePanel(
             <ShareButtons share=share/>
             <QrFigure share=share/>
             <NotifyControl attention=attention/>
-            <SharedFiles transfers=transfers/>
         </section>
     }
 }
@@ -113,9 +112,10 @@ fn NotifyControl(attention: UseAttentionReturn) -> impl IntoView {
 }
 
 /// Files another app shared to peerlink (the share target), with *Send to
-/// everyone*; they stay while nobody is connected to take them.
+/// everyone*; they stay while nobody is connected to take them. Mounted at
+/// the top of the files panel.
 #[component]
-fn SharedFiles(transfers: UseTransfersReturn) -> impl IntoView {
+pub fn SharedFiles(transfers: UseTransfersReturn) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let files = use_shared_files();
     let names = move || files.with(|f| f.iter().map(|f| f.name()).collect::<Vec<_>>().join(", "));

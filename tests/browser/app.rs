@@ -101,10 +101,10 @@ async fn a_joined_app_shows_a_hostile_chat_message_as_literal_text() {
     set_url(&original);
 }
 
-/// The button in the call's control bar whose text is one of `labels`.
+/// The button in the call view whose text is one of `labels`.
 fn control_button(root: &web_sys::Element, labels: &[&str]) -> Option<web_sys::HtmlElement> {
     use wasm_bindgen::JsCast;
-    query_all(root, ".controls button")
+    query_all(root, ".call button")
         .into_iter()
         .find(|b| labels.contains(&b.text_content().unwrap_or_default().as_str()))
         .and_then(|b| b.dyn_into().ok())
@@ -145,7 +145,7 @@ async fn copy_link_says_copied_only_when_the_clipboard_took_it() {
     assert!(
         control_button(&root, expected).is_some(),
         "clipboard said {direct:?}; the button says {:?}",
-        query(&root, ".controls").and_then(|c| c.text_content())
+        query(&root, ".call-header").and_then(|c| c.text_content())
     );
     drop(handle);
     set_url(&original);

@@ -10,3 +10,4 @@ mod pwa;
 mod rejoin;
 mod trust;
 mod turn;
+mod ui;

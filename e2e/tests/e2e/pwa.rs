@@ -225,6 +225,24 @@ async fn a_file_shared_to_the_app_is_sent_from_the_room() {
     }
 }
 
+/// Opens the *People* panel (where the invite card is) unless it is open.
+async fn open_people(driver: &WebDriver) {
+    let hidden = page::script(
+        driver,
+        "const p = document.getElementById('panel-people'); return !p || p.hidden;",
+    )
+    .await;
+    if hidden.as_bool() != Some(false) {
+        driver
+            .find(By::Css("button[aria-controls=panel-people]"))
+            .await
+            .expect("the People bar button")
+            .click()
+            .await
+            .expect("People opens");
+    }
+}
+
 #[tokio::test]
 async fn the_qr_code_is_the_room_link_and_copy_link_copies_it() {
     let harness = Harness::start().await;
@@ -253,6 +271,7 @@ async fn the_qr_code_is_the_room_link_and_copy_link_copies_it() {
                 serde_json::json!({ "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"] }),
             )
             .await?;
+        open_people(&driver).await;
         driver.find(By::Css("[data-testid=share-copy]")).await?.click().await?;
         let copied = eventually("the clipboard holds the link", Duration::from_secs(10), || async {
             let js = "window.__clip = window.__clip || navigator.clipboard.readText().then((t) => { window.__clipText = t; }, () => { window.__clip = null; }); return window.__clipText || null;";

@@ -1,80 +1,5 @@
-//! User-facing text in English and Chinese, and the `I18n` context that
-//! picks the language (it follows the browser and can be switched). Every
-//! string the UI shows comes from here; this module must not format data.
-
-use leptos::prelude::{Get, RwSignal};
-
-/// The language the UI speaks; provided once at the root as context.
-#[derive(Clone, Copy)]
-pub struct I18n(pub RwSignal<Lang>);
-
-impl I18n {
-    /// A reactive closure giving the text of `msg` in the current language.
-    pub fn t(self, msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
-        move || text(self.0.get(), msg)
-    }
-}
-
-/// A UI language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Zh,
-}
-
-impl Lang {
-    /// Picks Chinese for `zh*` browser languages, English otherwise.
-    pub fn from_browser_language(tag: &str) -> Lang {
-        if tag.to_ascii_lowercase().starts_with("zh") {
-            Lang::Zh
-        } else {
-            Lang::En
-        }
-    }
-
-    pub fn detect() -> Lang {
-        web_sys::window()
-            .and_then(|w| w.navigator().language())
-            .map(|tag| Lang::from_browser_language(&tag))
-            .unwrap_or(Lang::En)
-    }
-
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::En => Lang::Zh,
-            Lang::Zh => Lang::En,
-        }
-    }
-
-    /// The value of the `lang` attribute.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Zh => "zh",
-        }
-    }
-}
-
-/// Declares `Msg` and its text in every language side by side, so a
-/// message cannot exist without both translations.
-macro_rules! messages {
-    ($($name:ident => $en:expr, $zh:expr;)*) => {
-        /// Every message the UI shows.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Msg {
-            $($name,)*
-        }
-
-        impl Msg {
-            /// The English and the Chinese text.
-            fn texts(self) -> (&'static str, &'static str) {
-                match self {
-                    $(Msg::$name => ($en, $zh),)*
-                }
-            }
-        }
-    };
-}
+//! Every message of the UI, English and Chinese side by side (the
+//! `messages!` table of src/i18n/mod.rs). Add new text here, never inline.
 
 messages! {
     Tagline => "Video calls, chat and files, browser to browser.",
@@ -397,13 +322,26 @@ messages! {
         "下次通话生效：所有数据都经由 TURN 服务器中转，对方看不到你的 IP 地址。需要 TURN 服务器（上方设置，或由中继提供）。链接中的 ?policy=relay 或 ?policy=all 优先于此设置。";
     RelayedMark => "relayed",
         "中转";
-}
-
-/// The text of `msg` in `lang`.
-pub fn text(lang: Lang, msg: Msg) -> &'static str {
-    let (en, zh) = msg.texts();
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
+    // --- room view (layout, bottom bar, marks, accessibility) ---
+    LobbyTitle => "peerlink: video calls, chat and files", "peerlink：视频通话、聊天和文件";
+    BarMic => "Microphone", "麦克风";
+    BarCamera => "Camera", "摄像头";
+    BarScreen => "Present", "共享屏幕";
+    People => "People", "成员";
+    MicIsOff => "Microphone off", "麦克风已关闭";
+    CameraIsOff => "Camera off", "摄像头已关闭";
+    NoMicrophone => "No microphone", "无麦克风";
+    Speaking => "Speaking", "正在说话";
+    QualityGood => "Connection good", "连接良好";
+    QualityFair => "Connection fair", "连接一般";
+    QualityPoor => "Connection poor", "连接较差";
+    MoveSelfView => "Move my video (or use the arrow keys)", "移动我的画面（也可用方向键）";
+    YourVideo => "Your video", "你的画面";
+    ClosePanel => "Close", "关闭";
+    Shortcuts => "Keys: M microphone · V camera · C chat · F files · P people", "快捷键：M 麦克风 · V 摄像头 · C 聊天 · F 文件 · P 成员";
+    PublicBadge => "Public room", "公开房间";
+    Unread => "unread", "未读";
+    Waiting => "waiting", "待接收";
+    Stage => "Call", "通话画面";
+    Panels => "Side panels", "侧边面板";
 }
