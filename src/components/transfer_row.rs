@@ -22,7 +22,7 @@ pub fn human_bytes(bytes: f64) -> String {
         unit += 1;
     }
     if unit == 0 {
-        format!("{} {}", value.round(), UNITS[unit])
+        format!("{} {}", value.round() as u64, UNITS[unit])
     } else {
         // One decimal without float formatting (house rule).
         let tenths = (value * 10.0).round() as u64;
