@@ -97,6 +97,12 @@ pub enum ChannelMessage {
     Name {
         name: String,
     },
+    /// Whether our microphone and camera are on, told when the control
+    /// channel opens and on every change (the tiles' muted marks).
+    Media {
+        mic: bool,
+        cam: bool,
+    },
 }
 
 /// Every field any channel message may carry; unknown fields are ignored.
@@ -118,6 +124,8 @@ struct WireIn {
     path: Option<String>,
     batch: Option<String>,
     modified: Option<u64>,
+    mic: Option<bool>,
+    cam: Option<bool>,
 }
 
 /// The same flat shape for encoding; absent fields are left out.
@@ -154,6 +162,10 @@ struct WireOut<'a> {
     batch: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     modified: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mic: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cam: Option<bool>,
 }
 
 fn field<T>(value: Option<T>, name: &'static str) -> Result<T, DecodeError> {
@@ -186,6 +198,11 @@ impl WireIn {
             "name" => {
                 let name = field(self.name, "name")?;
                 return Ok(ChannelMessage::Name { name });
+            }
+            "media" => {
+                let mic = field(self.mic, "mic")?;
+                let cam = field(self.cam, "cam")?;
+                return Ok(ChannelMessage::Media { mic, cam });
             }
             _ => {}
         }
@@ -314,6 +331,12 @@ impl ChannelMessage {
             ChannelMessage::Name { name } => WireOut {
                 t: "name",
                 name: Some(name),
+                ..WireOut::default()
+            },
+            ChannelMessage::Media { mic, cam } => WireOut {
+                t: "media",
+                mic: Some(*mic),
+                cam: Some(*cam),
                 ..WireOut::default()
             },
         };

@@ -57,6 +57,13 @@ fn every_message_round_trips_in_its_documented_shape() {
             r#"{"t":"name","name":"Ann"}"#,
         ),
         (
+            ChannelMessage::Media {
+                mic: false,
+                cam: true,
+            },
+            r#"{"t":"media","mic":false,"cam":true}"#,
+        ),
+        (
             ChannelMessage::FileDone {
                 id: "f".into(),
                 sha256: "ab".into(),
@@ -123,9 +130,14 @@ fn rejects_bad_messages_with_typed_errors() {
         ChannelMessage::decode(r#"{"t":"chat","text":"x","ts":1}"#).unwrap_err(),
         DecodeError::MissingField("id")
     );
+    assert_eq!(
+        ChannelMessage::decode(r#"{"t":"media","mic":true}"#).unwrap_err(),
+        DecodeError::MissingField("cam")
+    );
     for bad in [
         r#"{"t":"file-accept","id":"f","offset":-1}"#,
         r#"{"t":"chat","id":"m","text":5,"ts":1}"#,
+        r#"{"t":"media","mic":"yes","cam":true}"#,
         r#"{"t":"bye","t":"bye"}"#,
         "[]",
         "{",

@@ -70,6 +70,7 @@ fn any_channel_message() -> impl Strategy<Value = ChannelMessage> {
         "[0-9a-f]{64}".prop_map(|hash| ChannelMessage::SasCommit { hash }),
         "[0-9a-f]{64}".prop_map(|nonce| ChannelMessage::SasReveal { nonce }),
         ".{0,64}".prop_map(|name| ChannelMessage::Name { name }),
+        (any::<bool>(), any::<bool>()).prop_map(|(mic, cam)| ChannelMessage::Media { mic, cam }),
         any_signal().prop_map(|signal| ChannelMessage::Negotiate {
             data: signal.encode_sealable()
         }),

@@ -89,6 +89,15 @@ pub fn CallView(
             room.notify(Notice::Media(err));
         }
     });
+    // Every peer's tile marks our microphone and camera switches.
+    Effect::new(move |_| {
+        room.me.track();
+        let capturing = media.stream.with(|s| s.is_some());
+        room.set_media_state(
+            capturing && media.mic_on.get(),
+            capturing && media.cam_on.get(),
+        );
+    });
     provide_audio_meter();
     let label = room_label(&request.room);
     // The title ("(unread) peerlink · room") is the share panel's attention

@@ -61,6 +61,10 @@ pub fn PeerTile(id: PeerId, room: UseRoomReturn) -> impl IntoView {
     let has_video = move || camera.with(|s| tracks(s, true));
     let no_audio = move || camera.with(|s| s.is_some() && !tracks(s, false));
     let verified = move || peer().is_some_and(|p| p.verified);
+    // What the peer told us of its switches (None: not told yet).
+    let mic_on = move || peer().and_then(|p| p.mic_on);
+    let cam_on = move || peer().and_then(|p| p.cam_on);
+    let mic_off = move || !no_audio() && mic_on() == Some(false);
     let path = use_data_path(room, id);
     let name = move || {
         peer()
@@ -71,9 +75,10 @@ pub fn PeerTile(id: PeerId, room: UseRoomReturn) -> impl IntoView {
         <article class="tile peer" data-testid="peer" data-peer-id=id.to_string() data-state=state_name
             data-verified=move || verified().to_string() data-speaking=move || speaking.get().to_string()
             data-quality=move || quality.get().map(Quality::as_str) aria-label=name
-            data-path=move || path.get().map(|p| p.as_str()).unwrap_or_default()>
+            data-path=move || path.get().map(|p| p.as_str()).unwrap_or_default()
+            data-mic=move || switch_name(mic_on()) data-cam=move || switch_name(cam_on())>
             <VideoTile stream=camera muted=false testid="remote-video"/>
-            <Show when=move || !has_video()>
+            <Show when=move || !has_video() || cam_on() == Some(false)>
                 <div class="avatar" aria-hidden="true"><span>{move || initial(&name())}</span></div>
             </Show>
             <Show when=move || state() != ConnectionState::Connected>
@@ -85,6 +90,16 @@ pub fn PeerTile(id: PeerId, room: UseRoomReturn) -> impl IntoView {
                 <Show when=no_audio>
                     <span class="mark" title=i18n.t(Msg::NoMicrophone)>
                         <IconSvg icon=Icon::MicOff/><span class="visually-hidden">{i18n.t(Msg::NoMicrophone)}</span>
+                    </span>
+                </Show>
+                <Show when=mic_off>
+                    <span class="mark" title=i18n.t(Msg::MicIsOff)>
+                        <IconSvg icon=Icon::MicOff/><span class="visually-hidden">{i18n.t(Msg::MicIsOff)}</span>
+                    </span>
+                </Show>
+                <Show when=move || cam_on() == Some(false)>
+                    <span class="mark" title=i18n.t(Msg::CameraIsOff)>
+                        <IconSvg icon=Icon::CameraOff/><span class="visually-hidden">{i18n.t(Msg::CameraIsOff)}</span>
                     </span>
                 </Show>
                 <span class="name">{name}</span>
@@ -223,4 +238,13 @@ fn whole(x: f64) -> u64 {
 fn tenths(percent: f64) -> String {
     let t = whole(percent * 10.0);
     format!("{}.{} %", t / 10, t % 10)
+}
+
+/// `data-mic`/`data-cam`: "on", "off", or "" before the peer told us.
+fn switch_name(on: Option<bool>) -> &'static str {
+    match on {
+        Some(true) => "on",
+        Some(false) => "off",
+        None => "",
+    }
 }

@@ -12,7 +12,7 @@ use web_sys::{MediaStream, RtcDataChannel};
 use super::use_media::{tracks_of, UseMediaReturn};
 use super::use_room_access::RoomAccess;
 use crate::errors::Notice;
-use crate::room::{Room, RoomEvent, RoomOptions};
+use crate::room::{MediaState, Room, RoomEvent, RoomOptions};
 use crate::rtc::{IceConfig, PeerSession};
 use crate::signaling::RelayState;
 use peerlink_core::ConnectionState;
@@ -33,6 +33,9 @@ pub struct PeerView {
     pub code: Option<String>,
     pub camera: Option<MediaStream>,
     pub screens: Vec<MediaStream>,
+    /// The peer's microphone and camera switches, once it told us.
+    pub mic_on: Option<bool>,
+    pub cam_on: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -83,6 +86,11 @@ impl UseRoomReturn {
 
     pub fn session(&self, id: PeerId) -> Option<Rc<PeerSession>> {
         self.with_room(|room| room.session(id)).flatten()
+    }
+
+    /// Tells every peer whether our microphone and camera are on.
+    pub fn set_media_state(&self, mic: bool, cam: bool) {
+        self.with_room(|room| room.set_media_state(MediaState { mic, cam }));
     }
 
     /// The person compared a public room's code with `id`: they match.
@@ -179,6 +187,8 @@ fn on_room_event(state: UseRoomReturn, event: RoomEvent) {
                     code: None,
                     camera: None,
                     screens: Vec::new(),
+                    mic_on: None,
+                    cam_on: None,
                 });
             }
         }),
@@ -233,6 +243,10 @@ fn on_room_event(state: UseRoomReturn, event: RoomEvent) {
         RoomEvent::RoomFull => state.notify(Notice::RoomFull),
         RoomEvent::PeerVerified(id) => update_peer(state.peers, id, |p| p.verified = true),
         RoomEvent::PeerCode { id, code } => update_peer(state.peers, id, |p| p.code = Some(code)),
+        RoomEvent::PeerMedia { id, state: media } => update_peer(state.peers, id, |p| {
+            p.mic_on = Some(media.mic);
+            p.cam_on = Some(media.cam);
+        }),
         RoomEvent::Intercepted(_) => state.notify(Notice::Intercepted),
         RoomEvent::ConnectFailed { failure, .. } => state.notify(Notice::ConnectFailed(failure)),
         RoomEvent::Warning(text) => web_sys::console::warn_1(&format!("peerlink: {text}").into()),

@@ -9,7 +9,7 @@ use peerlink_core::{ConnectionState, Role, RoomAction, Route};
 use peerlink_protocol::{ChannelMessage, PeerId, Signal};
 
 use super::trust;
-use super::{emit, Inner, RoomEvent};
+use super::{emit, Inner, MediaState, RoomEvent};
 use crate::browser::{now, random_bytes};
 use crate::rtc::{ChannelKind, PeerConfig, PeerEvent, PeerSession};
 use crate::signaling::PresenceEvent;
@@ -47,6 +47,7 @@ pub(super) fn on_peer_event(inner: &Rc<Inner>, id: PeerId, event: PeerEvent) {
                 name: inner.options.name.clone(),
             };
             send_control(inner, id, &name);
+            send_control(inner, id, &inner.media.get().message());
             inner.rules.borrow_mut().control_open(id, now());
             apply(inner);
         }
@@ -104,6 +105,10 @@ fn on_control(inner: &Rc<Inner>, id: PeerId, message: ChannelMessage) {
         ChannelMessage::Name { name } => {
             inner.rules.borrow_mut().named_in_band(id, name);
             apply(inner);
+        }
+        ChannelMessage::Media { mic, cam } => {
+            let state = MediaState { mic, cam };
+            emit(inner, RoomEvent::PeerMedia { id, state })
         }
         message if trust::is_trust(&message) => {
             match trust::decode(message) {

@@ -105,6 +105,11 @@ pub enum RoomEvent {
     },
     /// More peers want in than the session cap allows.
     RoomFull,
+    /// The peer switched its microphone or camera on or off.
+    PeerMedia {
+        id: PeerId,
+        state: MediaState,
+    },
     /// Something went wrong but the room goes on (logged, not shown).
     Warning(String),
 }
@@ -122,6 +127,24 @@ struct Inner {
     /// A closing tab says goodbye on every control channel (pagehide).
     pagehide: RefCell<Option<EventListener>>,
     left: Cell<bool>,
+    /// Our microphone and camera on/off, told to every peer.
+    media: Cell<MediaState>,
+}
+
+/// Whether our microphone and camera are on (both until told otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MediaState {
+    pub mic: bool,
+    pub cam: bool,
+}
+
+impl MediaState {
+    fn message(self) -> ChannelMessage {
+        ChannelMessage::Media {
+            mic: self.mic,
+            cam: self.cam,
+        }
+    }
 }
 
 /// A joined room; dropping it leaves (goodbyes on every control channel and a
@@ -170,6 +193,10 @@ impl Room {
                 timer: Deadline::default(),
                 pagehide: RefCell::new(None),
                 left: Cell::new(false),
+                media: Cell::new(MediaState {
+                    mic: true,
+                    cam: true,
+                }),
             }
         });
         if let Some(err) = failure {
@@ -237,6 +264,20 @@ impl Room {
             }
         }
         Ok(message)
+    }
+
+    /// Our microphone or camera was switched: every connected peer is told
+    /// (and each new one when its control channel opens).
+    pub fn set_media_state(&self, state: MediaState) {
+        if self.inner.media.replace(state) == state {
+            return;
+        }
+        for session in self.all_sessions() {
+            if session.is_channel_open(ChannelKind::Control) {
+                // A closed channel only loses a mark; the next open resends it.
+                let _ = session.send(ChannelKind::Control, &state.message());
+            }
+        }
     }
 
     /// The person compared a public room's code with the peer: they match.

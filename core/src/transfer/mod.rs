@@ -95,7 +95,8 @@ impl Transfers {
             | ChannelMessage::Confirm { .. }
             | ChannelMessage::SasCommit { .. }
             | ChannelMessage::SasReveal { .. }
-            | ChannelMessage::Name { .. } => Err(TransferError::NotTransferMessage),
+            | ChannelMessage::Name { .. }
+            | ChannelMessage::Media { .. } => Err(TransferError::NotTransferMessage),
         }
     }
 

@@ -358,3 +358,71 @@ async fn a_call_works_over_a_plain_broadcast_relay() {
     .await;
     drop(relay);
 }
+
+/// The `data-mic`/`data-cam` marks of the (only) peer tile `driver` shows.
+async fn peer_switches(driver: &WebDriver) -> (String, String) {
+    let js = "const t = document.querySelector('[data-testid=peer]'); \
+              return t ? [t.dataset.mic || '', t.dataset.cam || ''] : ['', ''];";
+    let value = page::script(driver, js).await;
+    let part = |i: usize| value[i].as_str().unwrap_or_default().to_string();
+    (part(0), part(1))
+}
+
+async fn wait_switches(driver: &WebDriver, mic: &str, cam: &str, what: &str) {
+    eventually(what, Duration::from_secs(20), || async {
+        (peer_switches(driver).await == (mic.to_string(), cam.to_string())).then_some(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_muted_microphone_and_a_stopped_camera_show_on_the_other_side() {
+    let harness = Harness::start().await;
+    let alice_url = harness.room_url("switches", "name=alice");
+    let bob_url = harness.room_url("switches", "name=bob");
+    with_browsers(&harness, 2, |b| async move {
+        video_call(&b, &alice_url, &bob_url).await;
+        wait_switches(
+            &b[1],
+            "on",
+            "on",
+            "bob sees alice's microphone and camera on",
+        )
+        .await;
+        let click = |control: &'static str| {
+            let driver = b[0].clone();
+            async move {
+                driver
+                    .find(By::Css(format!("[data-control={control}]")))
+                    .await
+                    .expect("the bar button")
+                    .click()
+                    .await
+                    .expect("it clicks");
+            }
+        };
+        click("mic").await;
+        wait_switches(&b[1], "off", "on", "bob sees alice muted").await;
+        click("camera").await;
+        wait_switches(&b[1], "off", "off", "bob sees alice's camera off").await;
+        let avatar = page::script(
+            &b[1],
+            "return !!document.querySelector('[data-testid=peer] .avatar');",
+        )
+        .await;
+        assert_eq!(
+            avatar.as_bool(),
+            Some(true),
+            "a stopped camera shows the avatar"
+        );
+        click("mic").await;
+        wait_switches(&b[1], "on", "off", "bob sees alice unmuted").await;
+        assert_eq!(
+            peer_switches(&b[0]).await,
+            ("on".into(), "on".into()),
+            "alice's own marks of bob are untouched"
+        );
+        b
+    })
+    .await;
+}

@@ -348,7 +348,8 @@ fn transfer_id(message: &ChannelMessage) -> Option<&str> {
         | ChannelMessage::Confirm { .. }
         | ChannelMessage::SasCommit { .. }
         | ChannelMessage::SasReveal { .. }
-        | ChannelMessage::Name { .. } => None,
+        | ChannelMessage::Name { .. }
+        | ChannelMessage::Media { .. } => None,
     }
 }
 
