@@ -50,20 +50,27 @@ pub fn can_save_to_folder() -> bool {
     Reflect::get(&js_sys::global(), &"showDirectoryPicker".into()).is_ok_and(|f| f.is_function())
 }
 
-/// Asks the person for a folder to write into (needs a click).
-pub async fn pick_folder() -> Result<FileSystemDirectoryHandle, FolderError> {
-    let picker = Reflect::get(&js_sys::global(), &"showDirectoryPicker".into())
+/// Calls the browser's picker `name` (`showDirectoryPicker`,
+/// `showSaveFilePicker`) with the option `key: value` and waits for the
+/// person's choice (needs a click).
+async fn open_picker<T: JsCast>(name: &str, key: &str, value: &str) -> Result<T, FolderError> {
+    let picker = Reflect::get(&js_sys::global(), &name.into())
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
         .ok_or(FolderError::Unsupported)?;
     let options = Object::new();
-    let _ = Reflect::set(&options, &"mode".into(), &"readwrite".into());
+    let _ = Reflect::set(&options, &key.into(), &value.into());
     let promise: Promise = picker
         .call1(&js_sys::global(), &options)
         .map_err(browser)?
         .dyn_into()
         .map_err(|_| FolderError::Unsupported)?;
     resolve(promise).await
+}
+
+/// Asks the person for a folder to write into (needs a click).
+pub async fn pick_folder() -> Result<FileSystemDirectoryHandle, FolderError> {
+    open_picker("showDirectoryPicker", "mode", "readwrite").await
 }
 
 /// Whether this browser can write a received file where the person picks.
@@ -73,18 +80,7 @@ pub fn can_save_as() -> bool {
 
 /// Asks the person where to save `name` (needs a click).
 pub async fn pick_save_file(name: &str) -> Result<FileSystemFileHandle, FolderError> {
-    let picker = Reflect::get(&js_sys::global(), &"showSaveFilePicker".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .ok_or(FolderError::Unsupported)?;
-    let options = Object::new();
-    let _ = Reflect::set(&options, &"suggestedName".into(), &name.into());
-    let promise: Promise = picker
-        .call1(&js_sys::global(), &options)
-        .map_err(browser)?
-        .dyn_into()
-        .map_err(|_| FolderError::Unsupported)?;
-    resolve(promise).await
+    open_picker("showSaveFilePicker", "suggestedName", name).await
 }
 
 async fn subfolder(
