@@ -35,7 +35,10 @@ async function keepShell(response) {
   await cache.put(scopeUrl(), response);
   const wanted = assetsOf(html);
   for (const request of await cache.keys()) {
-    if (HASHED.test(new URL(request.url).pathname) && !wanted.has(request.url)) {
+    const path = new URL(request.url).pathname;
+    // wasm-bindgen snippets (the hash worker) carry the build's hash in
+    // their folder: an older build's are dropped too.
+    if ((HASHED.test(path) || path.includes('/snippets/')) && !wanted.has(request.url)) {
       await cache.delete(request);
     }
   }
@@ -110,11 +113,24 @@ function isAppPage(url) {
 
 // The share target: keep the files, then open the app, which offers them
 // in the call view.
+// A share comes from the OS share sheet (no referrer) or the app itself;
+// another site posting to it is refused. Only the latest share is kept,
+// within MAX_SHARED_FILES and MAX_SHARED_BYTES, so it cannot fill storage.
+const MAX_SHARED_FILES = 32;
+const MAX_SHARED_BYTES = 512 * 1024 * 1024;
+
 async function receiveShare(request) {
   try {
+    if (request.referrer && new URL(request.referrer).origin !== self.location.origin) {
+      return Response.redirect(resolve('./'), 303);
+    }
     const form = await request.formData();
-    const files = form.getAll('files').filter((f) => typeof f === 'object' && f && 'name' in f);
+    let files = form.getAll('files').filter((f) => typeof f === 'object' && f && 'name' in f);
+    files = files.slice(0, MAX_SHARED_FILES);
+    let total = 0;
+    files = files.filter((f) => (total += f.size) <= MAX_SHARED_BYTES);
     const cache = await caches.open(SHARED);
+    for (const old of await cache.keys()) await cache.delete(old);
     const stamp = Date.now();
     await Promise.all(files.map((file, i) => cache.put(
       resolve(`__shared/${stamp}-${i}`),

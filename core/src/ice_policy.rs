@@ -34,13 +34,15 @@ impl IcePolicy {
         }
     }
 
-    /// The policy of a call: the link's `?policy=` wins over the setting.
+    /// The policy of a call. A link may only make it stricter: anyone can
+    /// send a link, so `?policy=all` must not switch off the *Always relay*
+    /// a person chose to keep their addresses private.
     pub fn decide(from_link: Option<IcePolicy>, always_relay: bool) -> IcePolicy {
-        from_link.unwrap_or(if always_relay {
+        if always_relay || from_link == Some(IcePolicy::Relay) {
             IcePolicy::Relay
         } else {
             IcePolicy::All
-        })
+        }
     }
 
     pub fn relay_only(self) -> bool {
@@ -104,7 +106,7 @@ mod tests {
     }
 
     #[test]
-    fn the_link_wins_over_the_setting() {
+    fn a_link_can_only_make_the_policy_stricter() {
         assert_eq!(IcePolicy::decide(None, false), IcePolicy::All);
         assert_eq!(IcePolicy::decide(None, true), IcePolicy::Relay);
         assert_eq!(
@@ -113,6 +115,11 @@ mod tests {
         );
         assert_eq!(
             IcePolicy::decide(Some(IcePolicy::All), true),
+            IcePolicy::Relay,
+            "a link cannot switch Always relay off"
+        );
+        assert_eq!(
+            IcePolicy::decide(Some(IcePolicy::All), false),
             IcePolicy::All
         );
         assert!(IcePolicy::Relay.relay_only() && !IcePolicy::Relay.wants_stun());

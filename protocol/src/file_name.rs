@@ -7,10 +7,10 @@ use crate::limits::{MAX_FILE_NAME_BYTES, MAX_PATH_DEPTH};
 
 /// Names Windows reserves for devices, with or without an extension
 /// (compared case-insensitively with the part before the first dot).
-const RESERVED: [&str; 28] = [
-    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
-    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9", "COM¹", "COM²",
-    "COM³", "LPT¹", "LPT²", "LPT³",
+const RESERVED: [&str; 32] = [
+    "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "COM0", "LPT0", "COM1", "COM2", "COM3",
+    "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6",
+    "LPT7", "LPT8", "LPT9", "COM¹", "COM²", "COM³", "LPT¹", "LPT²", "LPT³",
 ];
 
 /// Unicode format characters (general category Cf: bidi overrides and
@@ -139,3 +139,16 @@ fn cap_keeping_extension(name: &str, max: usize) -> String {
 #[cfg(test)]
 #[path = "file_name_tests.rs"]
 mod tests;
+
+/// The `n`-th alternative to `name` when a file of that name exists already:
+/// `report (1).pdf`, `archive (2).tar.gz`, `.env (1)`; `n == 0` is `name`.
+pub fn numbered_file_name(name: &str, n: u32) -> String {
+    if n == 0 {
+        return name.to_string();
+    }
+    // The extension starts at the first dot that is not the first character.
+    match name.char_indices().skip(1).find(|&(_, c)| c == '.') {
+        Some((dot, _)) => format!("{} ({n}){}", &name[..dot], &name[dot..]),
+        None => format!("{name} ({n})"),
+    }
+}

@@ -26,6 +26,8 @@ fn hostile_names_become_plain_names() {
         ("CON", "_CON"),
         ("con", "_con"),
         ("NUL.txt", "_NUL.txt"),
+        ("CONOUT$", "_CONOUT$"),
+        ("com0.log", "_com0.log"),
         ("nul.tar.gz", "_nul.tar.gz"),
         ("COM1", "_COM1"),
         ("LPT9.log", "_LPT9.log"),
@@ -143,5 +145,19 @@ proptest! {
             assert_safe(segment);
         }
         prop_assert_eq!(sanitize_relative_path(&safe), safe.clone());
+    }
+}
+
+#[test]
+fn numbered_names_keep_the_extension() {
+    for (name, n, want) in [
+        ("report.pdf", 0, "report.pdf"),
+        ("report.pdf", 1, "report (1).pdf"),
+        ("archive.tar.gz", 2, "archive (2).tar.gz"),
+        (".env", 1, ".env (1)"),
+        ("README", 3, "README (3)"),
+        ("图片.png", 1, "图片 (1).png"),
+    ] {
+        assert_eq!(numbered_file_name(name, n), want);
     }
 }

@@ -17,7 +17,7 @@ pub use envelope::{
     CandidateBody, DescriptionBody, Envelope, HelloBody, Payload, SdpKind, Signal, PROTOCOL_VERSION,
 };
 pub use error::DecodeError;
-pub use file_name::{sanitize_file_name, sanitize_relative_path};
+pub use file_name::{numbered_file_name, sanitize_file_name, sanitize_relative_path};
 pub use frame::{ClientFrame, RelayFrame};
 pub use peer_id::PeerId;
 pub use topic::{topic_for_room, Topic};

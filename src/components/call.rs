@@ -262,13 +262,13 @@ fn CallHeader(
     let private = move || matches!(access.get(), Some(RoomAccess::Private(_)));
     // A private room's link carries its secret (for a password room, the
     // derived one, so whoever opens it needs no password).
-    let link = move || {
+    let link = Signal::derive(move || {
         let fragment = match access.get() {
             Some(RoomAccess::Private(secret)) => RoomRef::Private { secret }.fragment(),
             _ => room_name.clone(),
         };
         share_link(&location::href(), &fragment)
-    };
+    });
     let relay_state = move || room.relay.get().as_str();
     let relay_label = move || match room.relay.get() {
         RelayState::Connecting => i18n.t(Msg::RelayConnecting)(),
@@ -296,8 +296,8 @@ fn CallHeader(
                 <IconSvg icon=Icon::Link/>
                 <span>{i18n.t(Msg::RoomLink)}</span>
             </a>
-            // The share panel (QR code, copy link, Web Share) mounts here.
-            <CopyLink/>
+            // The invite card (QR code, Web Share) is in the People panel.
+            <CopyLink link=link/>
             <span class="relay" data-testid="relay-state" data-state=relay_state>
                 <span class="relay-text">{i18n.t(Msg::Relay)} ": " {relay_label}</span>
             </span>
@@ -306,9 +306,10 @@ fn CallHeader(
     }
 }
 
-/// Copies the page's address (the room link) to the clipboard.
+/// Copies the room link (the same as `room-link`'s: never `name`, `media`
+/// or `policy`) to the clipboard.
 #[component]
-fn CopyLink() -> impl IntoView {
+fn CopyLink(link: Signal<String>) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let clipboard = use_clipboard();
     let label = move || match clipboard.state.get() {
@@ -317,7 +318,7 @@ fn CopyLink() -> impl IntoView {
         CopyState::Failed(_) => i18n.t(Msg::CopyFailed)(),
     };
     view! {
-        <button type="button" class="copy-link" on:click=move |_| clipboard.copy.run(location::href())>
+        <button type="button" class="copy-link" on:click=move |_| clipboard.copy.run(link.get_untracked())>
             <span>{label}</span>
         </button>
     }

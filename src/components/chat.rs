@@ -25,10 +25,8 @@ pub fn ChatPanel(room: UseRoomReturn) -> impl IntoView {
         }
     };
     let me = move || room.me.get().map(|id| id.to_string()).unwrap_or_default();
-    // --- paste snippets (files helper, issue 11): pasted multi-line text
-    // shows as a snippet with a copy button ---
+    // A multi-line message (a pasted snippet) gets a copy button.
     let clipboard = use_clipboard();
-    // --- end paste snippets ---
     view! {
         <div class="chat">
             <ol class="messages" node_ref=list aria-live="polite" tabindex="0" aria-label=i18n.t(Msg::Chat)>
@@ -41,7 +39,6 @@ pub fn ChatPanel(room: UseRoomReturn) -> impl IntoView {
                             } else { line.name.clone() }}
                         </span>
                         <span class="text">{line.text.clone()}</span>
-                        // --- paste snippets (files helper, issue 11) ---
                         {line.text.contains('\n').then(|| {
                             let text = line.text.clone();
                             view! {
@@ -49,7 +46,6 @@ pub fn ChatPanel(room: UseRoomReturn) -> impl IntoView {
                                     on:click=move |_| clipboard.copy.run(text.clone())>{i18n.t(Msg::CopySnippet)}</button>
                             }
                         })}
-                        // --- end paste snippets ---
                     </li>
                 </For>
             </ol>

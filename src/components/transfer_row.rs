@@ -1,5 +1,5 @@
 //! One transfer in the files panel: name (with its folder), progress,
-//! speed, ETA, state, the reason in words (typed `Reason` → src/i18n.rs),
+//! speed, ETA, state, the reason in words (typed `Reason` → src/i18n/messages.rs),
 //! accept/resume, cancel and the download link. It renders the transfers
 //! hook; it must not read files or open channels itself.
 

@@ -146,6 +146,11 @@ impl UseTransfersReturn {
         spawn_local(async move {
             let result = match pick_folder().await {
                 Ok(root) => save_to_folder(&root, &items).await,
+                // The person closed the picker: nothing failed.
+                Err(FolderError::Browser(name)) if name == "AbortError" => {
+                    outcome.try_set(FolderSave::Idle);
+                    return;
+                }
                 Err(err) => Err(err),
             };
             outcome.try_set(match result {

@@ -222,7 +222,7 @@ messages! {
         "信令经由其他服务器：";
     ErrBadRoomLink => "This room link is damaged: its secret is missing or too short. Ask for the link again.",
         "此房间链接已损坏：缺少密钥或密钥过短。请重新索取链接。";
-    // --- files (issue 11) ---
+    // --- files ---
     ChooseFiles => "Choose files",
         "选择文件";
     ChooseFolder => "Choose a folder",
@@ -290,7 +290,7 @@ messages! {
     // --- end files ---
     ErrNoCrypto => "This browser cannot seal a private room here (WebCrypto needs HTTPS or localhost).",
         "此浏览器无法在此处加密私密房间（WebCrypto 需要 HTTPS 或 localhost）。";
-    // --- playback, sharing, PWA, notifications (issue 12) ---
+    // --- playback, sharing, PWA, notifications ---
     StartPlayback => "Click to start audio/video",
         "点击开始播放音视频";
     Invite => "Invite people",
@@ -315,11 +315,11 @@ messages! {
         "发送给所有人";
     DiscardShared => "Discard",
         "丢弃";
-    // --- relay-only policy and data path (issue 13) ---
+    // --- relay-only policy and data path ---
     AlwaysRelay => "Always relay (TURN only)",
         "始终中继（仅 TURN）";
-    AlwaysRelayHelp => "Used for the next call: everything goes through your TURN server, so others never see your IP address. Needs a TURN server (above, or from the relay). A link with ?policy=relay or ?policy=all overrides it.",
-        "下次通话生效：所有数据都经由 TURN 服务器中转，对方看不到你的 IP 地址。需要 TURN 服务器（上方设置，或由中继提供）。链接中的 ?policy=relay 或 ?policy=all 优先于此设置。";
+    AlwaysRelayHelp => "Used for the next call: everything goes through your TURN server, so others never see your IP address. Needs a TURN server (above, or from the relay). A link with ?policy=relay turns it on for that call; no link can turn it off.",
+        "下次通话生效：所有数据都经由 TURN 服务器中转，对方看不到你的 IP 地址。需要 TURN 服务器（上方设置，或由中继提供）。链接中的 ?policy=relay 可为该次通话开启；任何链接都无法关闭此设置。";
     RelayedMark => "relayed",
         "中转";
     // --- room view (layout, bottom bar, marks, accessibility) ---

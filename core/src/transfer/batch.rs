@@ -1,21 +1,45 @@
 //! Batches: offers a peer sends together (several files, a folder) share a
 //! batch id, and the person answers them once. Accepting a batch accepts
 //! every offer of it already here and remembers the batch, so its offers
-//! still on their way are taken as they arrive; declining declines them all.
+//! still on their way are taken as they arrive — within the free storage
+//! the browser estimated at that moment; beyond it they wait for the person
+//! again. Declining declines them all.
 
 use peerlink_protocol::PeerId;
 
 use super::{Phase, ReceivePhase, TransferError, Transfers};
 use crate::Instant;
 
+/// A batch the person accepted: `room` is what its later offers may still
+/// take (bytes), `None` when the browser gave no storage estimate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct AcceptedBatch {
+    peer: PeerId,
+    batch: String,
+    room: Option<u64>,
+}
+
 impl Transfers {
-    /// Whether `peer`'s batch `batch` was accepted (never for a lone file).
-    pub(super) fn batch_accepted(&self, peer: PeerId, batch: &str) -> bool {
-        !batch.is_empty()
-            && self
-                .accepted_batches
-                .iter()
-                .any(|(p, b)| *p == peer && b == batch)
+    /// Whether a later offer of `size` bytes in an accepted batch (never a
+    /// lone file: its batch is empty and never accepted) is taken
+    /// without asking: it must fit what is left of the room counted at the
+    /// accept, which it then uses up.
+    pub(super) fn take_batch_room(&mut self, peer: PeerId, batch: &str, size: u64) -> bool {
+        let Some(accepted) = self
+            .accepted_batches
+            .iter_mut()
+            .find(|a| a.peer == peer && a.batch == batch)
+        else {
+            return false;
+        };
+        match accepted.room {
+            None => true,
+            Some(room) if size <= room => {
+                accepted.room = Some(room - size);
+                true
+            }
+            Some(_) => false,
+        }
     }
 
     /// The ids of `peer`'s offers in `batch` still waiting for an answer.
@@ -54,11 +78,21 @@ impl Transfers {
         if let Some(free) = free.filter(|free| *free < needed) {
             return Err(TransferError::NoRoom { needed, free });
         }
-        if !self.batch_accepted(peer, batch) {
-            if self.accepted_batches.len() >= self.limits.max_accepted_batches {
-                self.accepted_batches.pop_front();
+        let room = free.map(|free| free - needed);
+        match self
+            .accepted_batches
+            .iter_mut()
+            .find(|a| a.peer == peer && a.batch == batch)
+        {
+            Some(accepted) => accepted.room = room,
+            None => {
+                if self.accepted_batches.len() >= self.limits.max_accepted_batches {
+                    self.accepted_batches.pop_front();
+                }
+                let batch = batch.to_string();
+                self.accepted_batches
+                    .push_back(AcceptedBatch { peer, batch, room });
             }
-            self.accepted_batches.push_back((peer, batch.to_string()));
         }
         let ids = self.waiting_in(peer, batch);
         for id in &ids {
@@ -79,7 +113,7 @@ impl Transfers {
             return Err(TransferError::BadId);
         }
         self.accepted_batches
-            .retain(|(p, b)| !(*p == peer && b == batch));
+            .retain(|a| !(a.peer == peer && a.batch == batch));
         let ids = self.waiting_in(peer, batch);
         for id in &ids {
             self.cancel(id, now)?;

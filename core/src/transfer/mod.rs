@@ -7,6 +7,7 @@
 
 mod action;
 mod batch;
+use batch::AcceptedBatch;
 mod receive;
 mod record;
 mod send;
@@ -37,7 +38,9 @@ pub struct Transfers {
     /// Offers each peer made in this session (finished ones included).
     offers_from: BTreeMap<PeerId, usize>,
     /// Batches we accepted, oldest first (see `batch.rs`).
-    accepted_batches: VecDeque<(PeerId, String)>,
+    /// Batches the person accepted, with the bytes their later offers may
+    /// still take without asking again (`None`: the browser gave no estimate).
+    accepted_batches: VecDeque<AcceptedBatch>,
     /// Peers whose link is `disconnected`, and when the grace ends.
     grace: BTreeMap<PeerId, Instant>,
     /// Peers whose link is `connected` now.

@@ -26,6 +26,26 @@ pub enum Chunk {
 }
 
 impl Transfers {
+    /// How many answers `peer` waits for from the person, counting a batch
+    /// once (its files are answered together), plus one if an offer in
+    /// `batch` would start a new one. A 300-file folder is one answer; the
+    /// number of files stays capped by `max_transfers_per_peer`.
+    fn pending_answers(&self, peer: PeerId, batch: &str) -> usize {
+        let mut batches = std::collections::BTreeSet::new();
+        let mut lone = 0;
+        for t in self.transfers.values() {
+            if t.peer == peer && t.phase == Phase::Receive(ReceivePhase::Offered) {
+                if t.batch.is_empty() {
+                    lone += 1;
+                } else {
+                    batches.insert(t.batch.as_str());
+                }
+            }
+        }
+        let joins_waiting_batch = !batch.is_empty() && batches.contains(batch);
+        lone + batches.len() + usize::from(!joins_waiting_batch)
+    }
+
     /// `file-offer`: keep it, sanitised, for the user to answer (or take it
     /// at once when its batch was accepted). An offer beyond the per-peer
     /// limits is refused and rejected, so the sender does not wait for it.
@@ -41,13 +61,9 @@ impl Transfers {
         if self.transfers.contains_key(&offer.id) {
             return Err(TransferError::DuplicateId);
         }
-        let pending = self
-            .transfers
-            .values()
-            .filter(|t| t.peer == peer && t.phase == Phase::Receive(ReceivePhase::Offered))
-            .count();
+        let pending = self.pending_answers(peer, &offer.batch);
         let made = self.offers_from.get(&peer).copied().unwrap_or(0);
-        let refused = if pending >= self.limits.max_pending_offers_per_peer {
+        let refused = if pending > self.limits.max_pending_offers_per_peer {
             Some(TransferError::TooManyPendingOffers)
         } else if made >= self.limits.max_transfers_per_peer {
             Some(TransferError::TooManyTransfers)
@@ -73,7 +89,7 @@ impl Transfers {
         transfer.path = sanitize_relative_path(&offer.path);
         transfer.batch = offer.batch;
         transfer.modified = offer.modified;
-        let batch_accepted = self.batch_accepted(peer, &transfer.batch);
+        let batch_accepted = self.take_batch_room(peer, &transfer.batch, offer.size);
         self.transfers.insert(id.clone(), transfer);
         self.push(Action::PrepareStore {
             id: id.clone(),

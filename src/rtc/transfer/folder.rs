@@ -15,6 +15,7 @@ use web_sys::{
 };
 
 use crate::browser::js_error_name;
+use peerlink_protocol::numbered_file_name;
 
 /// One verified file to write: `path/name` under the chosen folder.
 pub struct SaveItem {
@@ -97,15 +98,33 @@ async fn write_one(root: &FileSystemDirectoryHandle, item: &SaveItem) -> Result<
     for segment in item.path.split('/').filter(|s| !s.is_empty()) {
         dir = subfolder(&dir, segment).await?;
     }
+    let name = free_name(&dir, &item.name).await?;
     let options = FileSystemGetFileOptions::new();
     options.set_create(true);
     let file: FileSystemFileHandle =
-        resolve(dir.get_file_handle_with_options(&item.name, &options)).await?;
+        resolve(dir.get_file_handle_with_options(&name, &options)).await?;
     let writable: FileSystemWritableFileStream = resolve(file.create_writable()).await?;
     let written = writable.write_with_blob(&item.blob).map_err(browser)?;
     JsFuture::from(written).await.map_err(browser)?;
     JsFuture::from(writable.close()).await.map_err(browser)?;
     Ok(())
+}
+
+/// A name in `dir` that no file has yet: `name`, else `name (1).ext`, … —
+/// a received file never overwrites one of the person's own (nor one
+/// written earlier in the same save).
+async fn free_name(dir: &FileSystemDirectoryHandle, name: &str) -> Result<String, FolderError> {
+    for n in 0..1000 {
+        let candidate = numbered_file_name(name, n);
+        match JsFuture::from(dir.get_file_handle(&candidate)).await {
+            Ok(_) => continue,
+            Err(err) if js_error_name(&err) == "NotFoundError" => return Ok(candidate),
+            // A folder of that name (TypeMismatchError) is taken as well.
+            Err(err) if js_error_name(&err) == "TypeMismatchError" => continue,
+            Err(err) => return Err(browser(err)),
+        }
+    }
+    Err(FolderError::Browser("NoFreeName".into()))
 }
 
 /// Writes every item under `root`, in order; stops at the first failure.

@@ -1,7 +1,7 @@
 //! What the UI knows about one transfer: the core's record (see
 //! core/src/transfer/record.rs) plus what only the browser has (download URL,
 //! storage kind). Reasons stay typed (`Reason`); the files panel puts them
-//! in words through src/i18n.rs. It decides nothing; every state here was
+//! in words through src/i18n/messages.rs. It decides nothing; every state here was
 //! decided in `peerlink_core::transfer`.
 
 use peerlink_core::transfer::Transfer;

@@ -134,3 +134,57 @@ fn a_resume_needs_room_only_for_the_rest() {
     assert_eq!(t.accept_within("r", Some(SIZE - 600), at(3)), Ok(()));
     assert_eq!(state(&t, "r"), TransferState::Receiving);
 }
+
+#[test]
+fn a_batch_waits_as_one_answer_however_many_files_it_has() {
+    let limits = Limits {
+        max_pending_offers_per_peer: 2,
+        max_transfers_per_peer: 300,
+        ..Limits::default()
+    };
+    let mut t = Transfers::new(limits);
+    for i in 0..250 {
+        t.handle_control(alice(), batch_offer(&format!("f{i}"), "folder"), at(0))
+            .expect("every file of a big folder is offered");
+    }
+    // One lone file still fits beside the waiting folder; a third answer
+    // (another lone file or another batch) does not.
+    t.handle_control(alice(), batch_offer("lone", ""), at(0))
+        .expect("a lone file");
+    drain(&mut t);
+    assert_eq!(
+        t.handle_control(alice(), batch_offer("x", "other"), at(0)),
+        Err(TransferError::TooManyPendingOffers)
+    );
+    assert_eq!(t.accept_batch(alice(), "folder", None, at(1)), Ok(250));
+}
+
+#[test]
+fn later_offers_of_an_accepted_batch_are_taken_only_within_the_room_counted() {
+    let mut t = Transfers::default();
+    t.handle_control(alice(), batch_offer("1", "b"), at(0))
+        .expect("offer");
+    drain(&mut t);
+    // SIZE bytes wait; the browser says 2.5 × SIZE are free: 1.5 × SIZE left.
+    let free = Some(SIZE * 5 / 2);
+    assert_eq!(t.accept_batch(alice(), "b", free, at(1)), Ok(1));
+    t.handle_control(alice(), batch_offer("2", "b"), at(2))
+        .expect("offer");
+    assert_eq!(state(&t, "2"), TransferState::Receiving, "fits: taken");
+    t.handle_control(alice(), batch_offer("3", "b"), at(2))
+        .expect("offer");
+    assert_eq!(
+        state(&t, "3"),
+        TransferState::Offered,
+        "beyond the room counted: the person is asked again"
+    );
+    drain(&mut t);
+    assert_eq!(
+        t.accept_batch(alice(), "b", Some(SIZE / 2), at(3)),
+        Err(TransferError::NoRoom {
+            needed: SIZE,
+            free: SIZE / 2
+        })
+    );
+    assert_eq!(t.accept_batch(alice(), "b", Some(SIZE), at(3)), Ok(1));
+}
