@@ -162,3 +162,15 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(asset(request, event));
   }
 });
+
+// A notification the app showed through this worker (where the page cannot
+// make one, as on Android): a click brings the app's window back.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    const app = windows.find((client) => client.url.startsWith(scopeUrl()));
+    if (app) return app.focus();
+    return self.clients.openWindow(scopeUrl());
+  })());
+});

@@ -1,12 +1,14 @@
 //! System notifications (`Notification`): the permission, asking for it
-//! (from a click) and showing one that focuses the tab when clicked. The
+//! (from a click) and showing one that focuses the tab when clicked (made
+//! by the page, or by the service worker where pages cannot, as on
+//! Android). The
 //! constructor and statics are reached only after checking that
 //! `Notification` exists, since calling a missing one would throw. It must
 //! not decide when to notify (`peerlink_core::Attention` does).
 
 use gloo_events::EventListener;
 use peerlink_core::NotifyPermission;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{NotificationOptions, NotificationPermission};
 
@@ -68,9 +70,16 @@ impl ShownNotification {
         options.set_body(body);
         options.set_tag(tag);
         options.set_icon(icon);
-        let notification = web_sys::Notification::new_with_options(title, &options)
-            .map_err(|e| web_sys::console::warn_1(&e))
-            .ok()?;
+        let notification = match web_sys::Notification::new_with_options(title, &options) {
+            Ok(notification) => notification,
+            Err(_) => {
+                // Chrome on Android has no page-made notifications ("Illegal
+                // constructor"): the service worker shows it instead (its
+                // notificationclick focuses the app; static/sw.js).
+                show_from_worker(title, options);
+                return None;
+            }
+        };
         let on_click = EventListener::new(&notification, "click", |_| {
             if let Some(window) = web_sys::window() {
                 let _ = window.focus();
@@ -85,4 +94,23 @@ impl ShownNotification {
     pub fn close(&self) {
         self.notification.close();
     }
+}
+
+/// Shows a notification through the service worker's registration, once
+/// it is ready; a refusal is logged (the unread count in the title stays).
+fn show_from_worker(title: &str, options: NotificationOptions) {
+    let Some(container) = web_sys::window().map(|w| w.navigator().service_worker()) else {
+        return;
+    };
+    let title = title.to_string();
+    wasm_bindgen_futures::spawn_local(async move {
+        let shown = async {
+            let ready = JsFuture::from(container.ready()?).await?;
+            let registration: web_sys::ServiceWorkerRegistration = ready.unchecked_into();
+            JsFuture::from(registration.show_notification_with_options(&title, &options)?).await
+        };
+        if let Err(err) = shown.await {
+            web_sys::console::warn_1(&err);
+        }
+    });
 }

@@ -307,6 +307,20 @@ async fn tab_title(driver: &WebDriver, url_part: &str) -> Option<String> {
 
 #[tokio::test]
 async fn unread_messages_count_in_the_title_while_the_tab_is_hidden() {
+    attention(false).await;
+}
+
+/// Where a page cannot make a notification (Chrome on Android: "Illegal
+/// constructor"), the service worker shows it.
+#[tokio::test]
+async fn the_service_worker_notifies_where_the_page_cannot() {
+    attention(true).await;
+}
+
+/// Bob hides the call tab and alice writes twice: bob's title counts, and
+/// clears when he is back. `page_cannot_notify`: bob's `Notification`
+/// constructor throws, and the notification must come from the worker.
+async fn attention(page_cannot_notify: bool) {
     let harness = Harness::start().await;
     let alice = harness.browser().await;
     let bob = harness.browser().await;
@@ -334,6 +348,12 @@ async fn unread_messages_count_in_the_title_while_the_tab_is_hidden() {
             "alice may be asked"
         );
         assert_eq!(b.title().await.expect("title"), "peerlink · attention");
+        if page_cannot_notify {
+            let js = "const Real = window.Notification; \
+                      window.Notification = class extends Real { constructor() { throw new TypeError('Illegal constructor'); } }; \
+                      return Notification.permission;";
+            assert_eq!(page::script(&b, js).await.as_str(), Some("granted"));
+        }
         let call_tab = b.window().await.expect("bob's tab");
         let other = b.new_tab().await.expect("a new tab");
         b.switch_to_window(other)
@@ -376,6 +396,20 @@ async fn unread_messages_count_in_the_title_while_the_tab_is_hidden() {
         })
         .await;
         page::wait_chat(&b, "hello?", "bob reads the messages").await;
+        if page_cannot_notify {
+            let js = "navigator.serviceWorker.ready.then((r) => r.getNotifications({ tag: 'peerlink' })) \
+                      .then((list) => { window.__shown = list.map((n) => n.body); }); return true;";
+            page::script(&b, js).await;
+            let shown = eventually("the worker's notification", Duration::from_secs(20), || async {
+                let list = page::script(&b, "return window.__shown || null;").await;
+                list.as_array().filter(|l| !l.is_empty()).cloned()
+            })
+            .await;
+            assert!(
+                shown.iter().any(|body| body.as_str().is_some_and(|b| b.contains("are you there?"))),
+                "the notification tells the message: {shown:?}"
+            );
+        }
         page_errors::assert_none(&a).await;
         page_errors::assert_none(&b).await;
     })
