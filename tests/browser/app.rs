@@ -102,9 +102,11 @@ async fn a_joined_app_shows_a_hostile_chat_message_as_literal_text() {
 }
 
 /// The button in the call view whose text is one of `labels`.
+/// The call header's button labelled with one of `labels` (the invite card
+/// in the People panel has a *Copy link* of its own).
 fn control_button(root: &web_sys::Element, labels: &[&str]) -> Option<web_sys::HtmlElement> {
     use wasm_bindgen::JsCast;
-    query_all(root, ".call button")
+    query_all(root, ".call-header button")
         .into_iter()
         .find(|b| labels.contains(&b.text_content().unwrap_or_default().as_str()))
         .and_then(|b| b.dyn_into().ok())
