@@ -45,7 +45,8 @@ pub async fn install(driver: &WebDriver) -> WebDriverResult<()> {
 pub fn wrap(js: &str) -> String {
     format!(
         "const __value = (function () {{ {js} }})(); \
-         return [__value === undefined ? null : __value, (window.__peerlinkErrors || []).slice()];"
+         const __with_errors = (v) => [v === undefined ? null : v, (window.__peerlinkErrors || []).slice()]; \
+         return __value && typeof __value.then === 'function' ? __value.then(__with_errors) : __with_errors(__value);"
     )
 }
 

@@ -342,13 +342,25 @@ async fn a_coturn_restart_mid_call_recovers_by_ice_restart_and_the_transfer_fini
     }
 }
 
-/// Opens the settings, ticks *Always relay* and saves.
+/// Opens the settings (its side panel, then the section if closed), ticks
+/// *Always relay* and saves.
 async fn turn_on_always_relay(driver: &WebDriver) -> WebDriverResult<()> {
-    driver
-        .find(By::Css("details.settings > summary"))
-        .await?
-        .click()
-        .await?;
+    let js = "const p = document.getElementById('panel-settings'); return !p || p.hidden;";
+    if page::script(driver, js).await.as_bool() != Some(false) {
+        driver
+            .find(By::Css("button[aria-controls=panel-settings]"))
+            .await?
+            .click()
+            .await?;
+    }
+    let js = "const d = document.querySelector('details.settings'); return !!d && d.open;";
+    if page::script(driver, js).await.as_bool() != Some(true) {
+        driver
+            .find(By::Css("details.settings > summary"))
+            .await?
+            .click()
+            .await?;
+    }
     driver
         .find(By::Css("[data-testid=always-relay]"))
         .await?
