@@ -100,29 +100,22 @@ else
   say "twiggy $TWIGGY_VERSION present"
 fi
 
-if [ "$("$TOOLS_DIR/node_modules/.bin/wasm-opt" --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSION%%.*}" ]; then
-  say "npm install binaryen@$BINARYEN_VERSION (wasm-opt) into $TOOLS_DIR"
-  mkdir -p "$TOOLS_DIR"
-  npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
-else
-  say "wasm-opt ${BINARYEN_VERSION%%.*} (npm binaryen) present"
-fi
+# npm_package NAME VERSION WHY: installs NAME@VERSION into $TOOLS_DIR unless
+# that exact version is there.
+npm_package() {
+  if [ "$(node -p "require('$TOOLS_DIR/node_modules/$1/package.json').version" 2>/dev/null)" != "$2" ]; then
+    say "npm install $1@$2 ($3) into $TOOLS_DIR"
+    mkdir -p "$TOOLS_DIR"
+    npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "$1@$2"
+  else
+    say "$1 $2 (npm) present"
+  fi
+}
 
-if [ "$(node -p "require('$TOOLS_DIR/node_modules/y-webrtc/package.json').version" 2>/dev/null)" != "$Y_WEBRTC_VERSION" ]; then
-  say "npm install y-webrtc@$Y_WEBRTC_VERSION (bench comparison server) into $TOOLS_DIR"
-  mkdir -p "$TOOLS_DIR"
-  npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "y-webrtc@$Y_WEBRTC_VERSION"
-else
-  say "y-webrtc $Y_WEBRTC_VERSION (npm) present"
-fi
+npm_package binaryen "$BINARYEN_VERSION" "wasm-opt"
+npm_package y-webrtc "$Y_WEBRTC_VERSION" "bench comparison server"
 
 # axe-core: the accessibility audit the end-to-end tests inject (e2e/tests/e2e/ui.rs).
-if [ "$(node -p "require('$TOOLS_DIR/node_modules/axe-core/package.json').version" 2>/dev/null)" != "$AXE_CORE_VERSION" ]; then
-  say "npm install axe-core@$AXE_CORE_VERSION (accessibility audit) into $TOOLS_DIR"
-  mkdir -p "$TOOLS_DIR"
-  npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "axe-core@$AXE_CORE_VERSION"
-else
-  say "axe-core $AXE_CORE_VERSION (npm) present"
-fi
+npm_package axe-core "$AXE_CORE_VERSION" "accessibility audit"
 
 say "ready"

@@ -77,9 +77,8 @@ async fn selected_pairs(driver: &WebDriver) -> Vec<(String, String, String)> {
         .unwrap_or_default()
 }
 
-/// `data-path` of every peer tile.
-async fn data_paths(driver: &WebDriver) -> Vec<String> {
-    let js = "return [...document.querySelectorAll('[data-testid=peer]')].map(e => e.dataset.path || '');";
+/// A script's array of strings (anything else in it is left out).
+async fn strings(driver: &WebDriver, js: &str) -> Vec<String> {
     page::script(driver, js)
         .await
         .as_array()
@@ -89,6 +88,12 @@ async fn data_paths(driver: &WebDriver) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// `data-path` of every peer tile.
+async fn data_paths(driver: &WebDriver) -> Vec<String> {
+    let js = "return [...document.querySelectorAll('[data-testid=peer]')].map(e => e.dataset.path || '');";
+    strings(driver, js).await
 }
 
 async fn wait_relayed(driver: &WebDriver, what: &str) {
@@ -232,15 +237,7 @@ async fn with_udp_blocked_a_relay_only_call_falls_back_to_turn_over_tcp() {
 async fn ice_ufrags(driver: &WebDriver) -> Vec<String> {
     let js = "return (window.__pcs || []).map(pc => \
         ((pc.localDescription && pc.localDescription.sdp.match(/a=ice-ufrag:(\\S+)/)) || [])[1] || '');";
-    page::script(driver, js)
-        .await
-        .as_array()
-        .map(|rows| {
-            rows.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+    strings(driver, js).await
 }
 
 /// Whether the page is the one loaded at the start (a reload loses it).
