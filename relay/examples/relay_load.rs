@@ -14,8 +14,10 @@
 //! one worker thread, like node's one thread; RELAY_LOAD_IDLE_ONLY=1 runs only (2);
 //! RELAY_BENCH_RT=1 (root) runs the generator and both servers (which inherit
 //! it) under SCHED_RR priority 1, so that builds and browsers elsewhere on a
-//! shared machine cannot preempt them: on a machine at load 30-40 the tails
-//! were seconds without it and within ~2 ms of a quiet machine's with it.
+//! shared machine cannot preempt them (at load 30-45, p50 was 0.1-1 s
+//! without it and under 1 ms with it). Unpinned, the relay's two workers and
+//! the generator's two share 2 CPUs, and a busy SCHED_RR thread keeps its
+//! CPU for up to 100 ms: RELAY_BENCH_PIN=1 with it is the fairer comparison.
 //! Loopback only; every loop is bounded in count and time.
 //!
 //! Usage: relay_load PATH_TO_RELAY_BINARY [PATH_TO_Y_WEBRTC_SERVER_JS]
