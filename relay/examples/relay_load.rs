@@ -11,7 +11,13 @@
 //!
 //! Environment: RELAY_BENCH_ROUNDS (default 3); RELAY_BENCH_PIN=1 pins the
 //! generator to CPU 0 and each server to CPU 1 (`taskset`), the relay with
-//! one worker thread, like node's one thread; RELAY_LOAD_IDLE_ONLY=1 runs only (2).
+//! one worker thread, like node's one thread; RELAY_LOAD_IDLE_ONLY=1 runs only (2);
+//! RELAY_BENCH_RT=1 (root) runs the generator and both servers (which inherit
+//! it) under SCHED_RR priority 1, so that builds and browsers elsewhere on a
+//! shared machine cannot preempt them (at load 30-45, p50 was 0.1-1 s
+//! without it and under 1 ms with it). Unpinned, the relay's two workers and
+//! the generator's two share 2 CPUs, and a busy SCHED_RR thread keeps its
+//! CPU for up to 100 ms: RELAY_BENCH_PIN=1 with it is the fairer comparison.
 //! Loopback only; every loop is bounded in count and time.
 //!
 //! Usage: relay_load PATH_TO_RELAY_BINARY [PATH_TO_Y_WEBRTC_SERVER_JS]
@@ -108,6 +114,15 @@ fn pin_generator() {
         let mut set: libc::cpu_set_t = std::mem::zeroed();
         libc::CPU_SET(0, &mut set);
         libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+    }
+}
+
+/// SCHED_RR priority 1 for this thread, and so for the runtime's threads and
+/// the servers started from it (RELAY_BENCH_RT=1).
+fn realtime() {
+    let param = libc::sched_param { sched_priority: 1 };
+    if unsafe { libc::sched_setscheduler(0, libc::SCHED_RR, &param) } != 0 {
+        println!("  (RELAY_BENCH_RT=1: SCHED_RR refused, running at normal priority)");
     }
 }
 
@@ -424,6 +439,9 @@ fn main() {
         .next()
         .filter(|path| std::path::Path::new(path).is_file());
     raise_fd_limit();
+    if std::env::var("RELAY_BENCH_RT").is_ok_and(|v| v == "1") {
+        realtime();
+    }
     let mut runtime = tokio::runtime::Builder::new_multi_thread();
     if pinned() {
         pin_generator();
@@ -450,6 +468,9 @@ async fn bench(relay_bin: String, y_webrtc: Option<String>) {
         RUN_FOR.as_secs(),
         if pinned() { "; generator on CPU 0, each server on CPU 1 (relay: 1 worker thread)" } else { "; no pinning" }
     );
+    if std::env::var("RELAY_BENCH_RT").is_ok_and(|v| v == "1") {
+        println!("  generator and servers at real-time priority (SCHED_RR 1, RELAY_BENCH_RT=1)");
+    }
     println!("  load average at start: {}", load_average());
     let mut results: Vec<Result> = Vec::new();
     for round in 0..rounds {

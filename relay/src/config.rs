@@ -120,7 +120,7 @@ pub struct Config {
     pub send_queue: usize,
 
     /// Seconds without any frame from a client (pongs included) before it is
-    /// disconnected; the relay pings every third of this.
+    /// disconnected; a client silent for a third of this is pinged.
     #[arg(long, env = "PEERLINK_HEARTBEAT_SECS", default_value_t = 30)]
     pub heartbeat_secs: u64,
 

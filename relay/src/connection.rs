@@ -1,7 +1,7 @@
 //! One client's WebSocket session, in one task: reads and checks its frames,
 //! applies its limits (rate, bytes, topics, size, heartbeat, subscribe
-//! before publish) and writes what the hub queued in its outbox, batched
-//! into as few socket writes as the queue allows. Every way a session ends
+//! before publish) and writes what the hub queued in its outbox, one socket
+//! write per frame (see WRITE_BATCH in server.rs). Every way a session ends
 //! unsubscribes it from every topic; it must not know about HTTP or routes.
 
 use std::future::Future;
@@ -197,8 +197,16 @@ impl Session {
                     }
                 }
                 _ = ping.tick() => {
-                    if last_heard.elapsed() > timeout {
+                    let silent = last_heard.elapsed();
+                    if silent > timeout {
                         return Some(Ending::new(close_code::GOING_AWAY, "heartbeat timeout", Some(DropReason::HeartbeatTimeout)));
+                    }
+                    // A client heard from within the last interval is alive:
+                    // only a silent one is asked for a pong. (A pong costs the
+                    // client a write; one that leaves Nagle on may then hold
+                    // its next publish until our delayed ACK.)
+                    if silent < every {
+                        continue;
                     }
                     let ping = socket.send(Message::Ping(Default::default()));
                     Box::pin(tokio::time::timeout(timeout, ping)).await.ok()?.ok()?;
@@ -210,8 +218,7 @@ impl Session {
         }
     }
 
-    /// Writes every queued frame, then flushes once: one socket write per
-    /// batch. Gives up when the outbox is kicked meanwhile, or when the
+    /// Writes every queued frame (each as it is fed), then flushes. Gives up when the outbox is kicked meanwhile, or when the
     /// client has not taken the batch within `timeout`.
     async fn write_queued(
         &mut self,

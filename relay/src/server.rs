@@ -172,13 +172,15 @@ impl Relay {
 
 /// Bytes tungstenite reads per call (and its buffer's starting size). Per
 /// idle connection (relay/examples/relay_load.rs, 10 000 held): 1 KiB made
-/// 3.2 KiB of RSS, 512 B 2.7 KiB, 256 B 2.4 KiB; a 4 KiB SDP offer then takes
-/// 8 reads instead of 4.
-const READ_BUFFER: usize = 512;
+/// 3.2 KiB of RSS, 512 B 2.7 KiB, 256 B 2.4 KiB. A publish of a few hundred
+/// bytes still takes one or two reads; a 4 KiB SDP offer takes 16 (rare).
+const READ_BUFFER: usize = 256;
 /// Bytes tungstenite gathers before a write without waiting for a flush:
-/// a backlog goes out ~10 frames per write, and its buffer (which keeps its
-/// capacity) stays near 2 KiB even for a client that fell behind.
-const WRITE_BATCH: usize = 1024;
+/// none, every frame is written as it is queued. Its buffer keeps the
+/// capacity of its fullest moment for the connection's life: gathering up to
+/// 1 KiB left ~1.2 KiB in each busy connection (3.1–3.4 KiB per connection
+/// under load instead of ≤ 3, relay/examples/relay_load.rs).
+const WRITE_BATCH: usize = 0;
 
 async fn upgrade(
     ws: WebSocketUpgrade,
@@ -217,9 +219,9 @@ async fn upgrade(
     let hard_limit = state.config.max_frame_bytes.saturating_mul(4);
     // tungstenite's default 128 KiB read buffer per socket made an idle
     // connection cost ~133 KiB of RSS; signaling frames are small, and the
-    // buffer still grows for the rare large one (READ_BUFFER). Frames queued together go
-    // out in one write of up to WRITE_BATCH bytes (connection.rs flushes
-    // after each batch); the write buffer is only allocated once written to.
+    // buffer still grows for the rare large one (READ_BUFFER). Each frame is
+    // written as connection.rs feeds it (WRITE_BATCH); the write buffer is
+    // only allocated once written to.
     ws.max_message_size(hard_limit)
         .max_frame_size(hard_limit)
         .read_buffer_size(READ_BUFFER)
