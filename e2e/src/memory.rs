@@ -1,8 +1,9 @@
 //! Memory of the browsers a test started, read from /proc (Linux): the RSS
 //! of each Chromium session (its browser process and every process under
 //! it: renderer, GPU, network and storage services), so a test or `make
-//! bench` can tell the sending tab from the receiving one, and a sampler
-//! that keeps each session's peak while a transfer runs.
+//! bench` can tell the sending tab from the receiving one, a sampler that
+//! keeps each session's peak while a transfer runs, and each session's CPU
+//! time (what a transfer costs on a machine whose cores are the limit).
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,15 +16,22 @@ struct Process {
     ppid: i32,
     group: i32,
     rss_kib: u64,
+    /// User + system CPU time, in clock ticks.
+    cpu_ticks: u64,
 }
 
-fn stat_fields(pid: &str) -> Option<(i32, i32)> {
+/// `(ppid, pgrp, utime + stime)` from /proc/PID/stat.
+fn stat_fields(pid: &str) -> Option<(i32, i32, u64)> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // After "(comm)": state, ppid, pgrp, …
-    let mut fields = stat.rsplit_once(')')?.1.split_whitespace().skip(1);
-    let ppid = fields.next()?.parse().ok()?;
-    let group = fields.next()?.parse().ok()?;
-    Some((ppid, group))
+    // After "(comm)": state ppid pgrp session tty tpgid flags minflt cminflt
+    // majflt cmajflt utime stime …
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some((
+        fields.get(1)?.parse().ok()?,
+        fields.get(2)?.parse().ok()?,
+        ticks,
+    ))
 }
 
 fn rss_kib(pid: &str) -> Option<u64> {
@@ -48,12 +56,13 @@ fn processes(group: i32) -> Vec<Process> {
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().to_string();
             let pid: i32 = name.parse().ok()?;
-            let (ppid, pgrp) = stat_fields(&name)?;
+            let (ppid, pgrp, cpu_ticks) = stat_fields(&name)?;
             (pgrp == group).then_some(())?;
             Some(Process {
                 pid,
                 ppid,
                 group: pgrp,
+                cpu_ticks,
                 // A kernel thread or a process that just ended has none.
                 rss_kib: rss_kib(&name).unwrap_or(0),
             })
@@ -65,6 +74,22 @@ fn processes(group: i32) -> Vec<Process> {
 /// browser process (a direct child of the group leader, chromedriver).
 /// Processes that left the tree (reparented) count under key 0.
 pub fn sessions_rss_kib(group: i32) -> BTreeMap<i32, u64> {
+    per_session(group, |p| p.rss_kib)
+}
+
+/// CPU time (seconds, user + system) each session's processes have used
+/// so far, keyed as in [`sessions_rss_kib`]; take it before and after.
+pub fn sessions_cpu_secs(group: i32) -> BTreeMap<i32, f64> {
+    // SAFETY: sysconf only reads a constant.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    per_session(group, |p| p.cpu_ticks)
+        .into_iter()
+        .map(|(k, ticks)| (k, ticks as f64 / hz))
+        .collect()
+}
+
+/// Sums `value` over each session's processes.
+fn per_session(group: i32, value: impl Fn(&Process) -> u64) -> BTreeMap<i32, u64> {
     let all = processes(group);
     let parent: BTreeMap<i32, i32> = all.iter().map(|p| (p.pid, p.ppid)).collect();
     let mut sessions = BTreeMap::new();
@@ -81,7 +106,7 @@ pub fn sessions_rss_kib(group: i32) -> BTreeMap<i32, u64> {
                 None => break,
             }
         }
-        *sessions.entry(root).or_insert(0) += p.rss_kib;
+        *sessions.entry(root).or_insert(0) += value(p);
     }
     sessions
 }
