@@ -8,7 +8,10 @@
 //! tab's peak RSS (all processes of its browser, e2e/src/memory.rs), the CPU
 //! time each tab's browser spent per GiB, the receiving tab's JS heap, and
 //! the load average (the machine may be shared: compare same-run ratios).
-//! `BENCH_RUNS` (default 3) and `BENCH_SIZES_MIB` (e.g. `256,1024`) override.
+//! `BENCH_RUNS` (default 3) and `BENCH_SIZES_MIB` (e.g. `256,1024`) override;
+//! `BENCH_JS_SINKS=worker,main` adds plain-JS receivers that hash and write
+//! to OPFS (in a worker, or on the page) as references; `BENCH_DIST_B=dir`
+//! also runs another build of the app (a `trunk build --dist dir`).
 
 use std::time::{Duration, Instant};
 
@@ -115,12 +118,46 @@ async fn js_heap_mib(driver: &WebDriver) -> f64 {
 
 const SAMPLE_EVERY: Duration = Duration::from_millis(200);
 
-async fn peerlink_run(harness: &Harness, run: usize, path: &str, size: u64) -> Run {
+/// The app's URL for `room` when served from `app` (another build), else
+/// from the harness's relay.
+fn app_url(
+    harness: &Harness,
+    app: Option<std::net::SocketAddr>,
+    room: &str,
+    query: &str,
+) -> String {
+    match app {
+        None => harness.room_url(room, query),
+        Some(addr) => {
+            format!("http://{addr}/?relay=ws%3A%2F%2F{addr}%2Fws&ice=%5B%5D&{query}#{room}")
+        }
+    }
+}
+
+async fn peerlink_run(
+    harness: &Harness,
+    app: Option<std::net::SocketAddr>,
+    run: usize,
+    path: &str,
+    size: u64,
+) -> Run {
     let tabs = Tabs::open(harness).await;
     let (sender, receiver) = (&tabs.sender, &tabs.receiver);
-    let room = format!("throughput-{run}-{size}-{}", std::process::id());
-    let _ = page::open_room(receiver, &harness.room_url(&room, "name=recv&media=none")).await;
-    let _ = page::open_room(sender, &harness.room_url(&room, "name=send&media=none")).await;
+    let room = format!(
+        "throughput-{run}-{size}-{}-{}",
+        app.is_some(),
+        std::process::id()
+    );
+    let _ = page::open_room(
+        receiver,
+        &app_url(harness, app, &room, "name=recv&media=none"),
+    )
+    .await;
+    let _ = page::open_room(
+        sender,
+        &app_url(harness, app, &room, "name=send&media=none"),
+    )
+    .await;
     wait_connected(sender, 1, "sender connected").await;
     wait_connected(receiver, 1, "receiver connected").await;
     let sampler = memory::Sampler::start(tabs.group, SAMPLE_EVERY);
@@ -174,11 +211,12 @@ async fn js_run(
     run: usize,
     path: &str,
     size: u64,
+    sink: &str,
 ) -> Run {
     let tabs = Tabs::open(harness).await;
     let (sender, receiver) = (&tabs.sender, &tabs.receiver);
     let query = format!(
-        "room={run}-{size}-{}&chunk={CHUNK}&high={HIGH}&low={LOW}",
+        "room={run}-{size}-{sink}-{}&chunk={CHUNK}&high={HIGH}&low={LOW}&sink={sink}",
         std::process::id()
     );
     let _ = receiver
@@ -209,6 +247,10 @@ async fn js_run(
     let bytes = result["bytes"].as_f64().unwrap_or(0.0);
     let ms = result["end"].as_f64().unwrap_or(0.0) - result["start"].as_f64().unwrap_or(0.0);
     assert_eq!(bytes as u64, size, "the JS receiver got every byte");
+    if sink != "memory" {
+        let hex = result["hex"].as_str().unwrap_or_default();
+        assert_eq!(hex.len(), 64, "the JS receiver ({sink}) hashed");
+    }
     let mut run = Run {
         mibs: bytes / MIB as f64 / (ms / 1000.0),
         heap,
@@ -242,6 +284,15 @@ async fn main() {
     let bench_addr = relay.local_addr().expect("address");
     tokio::spawn(relay.serve_until(std::future::pending()));
 
+    // BENCH_DIST_B=dir: another build of the app, run after peerlink each time.
+    let mut other = None;
+    if let Ok(dir) = std::env::var("BENCH_DIST_B") {
+        let mut config = Config::with_listen("127.0.0.1:0".parse().expect("address"));
+        config.serve = Some(dir.into());
+        let relay = Relay::bind(config).await.expect("relay for build B");
+        other = relay.local_addr().ok();
+        tokio::spawn(relay.serve_until(std::future::pending()));
+    }
     let mut sizes = vec![256 * MIB];
     if available_mib() >= BIG_RUN_NEEDS_MIB {
         sizes.push(1024 * MIB);
@@ -260,7 +311,7 @@ async fn main() {
     }
     let mut summaries = Vec::new();
     for size in sizes {
-        summaries.push(bench_size(&harness, bench_addr, size).await);
+        summaries.push(bench_size(&harness, bench_addr, other, size).await);
     }
     println!();
     for summary in summaries {
@@ -277,7 +328,12 @@ fn run_line(size: u64, run: usize, who: &str, r: &Run) -> String {
 
 /// Both pages, `runs()` times each (interleaved), on a sparse file of
 /// `size` bytes; prints each run and returns the summary.
-async fn bench_size(harness: &Harness, bench_addr: std::net::SocketAddr, size: u64) -> String {
+async fn bench_size(
+    harness: &Harness,
+    bench_addr: std::net::SocketAddr,
+    other: Option<std::net::SocketAddr>,
+    size: u64,
+) -> String {
     let path =
         std::env::temp_dir().join(format!("peerlink-bench-{size}-{}.bin", std::process::id()));
     std::fs::File::create(&path)
@@ -286,17 +342,72 @@ async fn bench_size(harness: &Harness, bench_addr: std::net::SocketAddr, size: u
     let path = path.to_string_lossy().to_string();
 
     let load_before = load_average();
+    let sinks = extra_sinks();
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    let mut extra: Vec<Vec<Run>> = vec![Vec::new(); sinks.len()];
+    let mut bs = Vec::new();
     for run in 0..runs() {
-        let js = js_run(harness, bench_addr, run, &path, size).await;
+        let js = js_run(harness, bench_addr, run, &path, size, "memory").await;
         println!("{}", run_line(size, run, "plain JS", &js));
         theirs.push(js);
-        let pl = peerlink_run(harness, run, &path, size).await;
+        for (sink, runs) in sinks.iter().zip(&mut extra) {
+            let js = js_run(harness, bench_addr, run, &path, size, sink).await;
+            println!("{}", run_line(size, run, &format!("JS {sink}"), &js));
+            runs.push(js);
+        }
+        let pl = peerlink_run(harness, None, run, &path, size).await;
         println!("{}", run_line(size, run, "peerlink", &pl));
         ours.push(pl);
+        if let Some(app) = other {
+            let b = peerlink_run(harness, Some(app), run, &path, size).await;
+            println!("{}", run_line(size, run, "build B", &b));
+            bs.push(b);
+        }
     }
     let _ = std::fs::remove_file(&path);
-    summary(size, &ours, &theirs, &load_before)
+    let mut out = summary(size, &ours, &theirs, &load_before);
+    if !bs.is_empty() {
+        let b = median(bs.iter().map(|r| r.mibs));
+        let per_run: Vec<String> = bs
+            .iter()
+            .zip(&ours)
+            .map(|(b, a)| format!("{:.2}", b.mibs / a.mibs))
+            .collect();
+        out += &format!(
+            "\n  build B (BENCH_DIST_B): median {b:.1} MiB/s; B/JS {:.2}; B/peerlink {:.2} of the medians, per run {}; peak RSS sender {} receiver {} MiB; CPU s/GiB sender {:.1} receiver {:.1}",
+            b / median(theirs.iter().map(|r| r.mibs)),
+            b / median(ours.iter().map(|r| r.mibs)),
+            per_run.join(" "),
+            bs.iter().map(|r| r.send_rss).max().unwrap_or(0),
+            bs.iter().map(|r| r.recv_rss).max().unwrap_or(0),
+            median(bs.iter().map(|r| r.send_cpu)) / (size as f64 / (1024.0 * MIB as f64)),
+            median(bs.iter().map(|r| r.recv_cpu)) / (size as f64 / (1024.0 * MIB as f64)),
+        );
+    }
+    for (sink, runs) in sinks.iter().zip(&extra) {
+        let theirs = median(runs.iter().map(|r| r.mibs));
+        out += &format!(
+            "\n  plain JS, sink={sink} ({}): median {theirs:.1} MiB/s; peerlink/it {:.2}; peak RSS sender {} receiver {} MiB; CPU s/GiB sender {:.1} receiver {:.1}",
+            if sink == "worker" { "SHA-256 and OPFS writes in a worker" } else { "SHA-256 and OPFS writes on the page" },
+            median(ours.iter().map(|r| r.mibs)) / theirs,
+            runs.iter().map(|r| r.send_rss).max().unwrap_or(0),
+            runs.iter().map(|r| r.recv_rss).max().unwrap_or(0),
+            median(runs.iter().map(|r| r.send_cpu)) / (size as f64 / (1024.0 * MIB as f64)),
+            median(runs.iter().map(|r| r.recv_cpu)) / (size as f64 / (1024.0 * MIB as f64)),
+        );
+    }
+    out
+}
+
+/// `BENCH_JS_SINKS=worker,main`: also run the plain-JS page with a
+/// hashing receiver (bench/transfer.js), as references for peerlink's.
+fn extra_sinks() -> Vec<String> {
+    std::env::var("BENCH_JS_SINKS")
+        .unwrap_or_default()
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| s == "worker" || s == "main")
+        .collect()
 }
 
 fn summary(size: u64, ours: &[Run], theirs: &[Run], load_before: &str) -> String {
