@@ -1,6 +1,11 @@
 // Minimal plain-JavaScript file transfer over one RTCDataChannel, signaled
 // through the relay at /ws. ?role=send|recv&room=…&chunk=…&high=…&low=…
 // The receiver exposes window.result = {bytes, start, end} (epoch ms).
+// &sink= says what the receiver does with the bytes: "memory" (default: an
+// array of chunks, then one Blob; no hashing), "main" (SHA-256 and an OPFS
+// write per chunk on the page, as peerlink's receiver does) or "worker"
+// (each chunk transferred to sink_worker.js, which hashes it and writes it
+// with a synchronous OPFS access handle); the last two add the digest.
 "use strict";
 const params = new URLSearchParams(location.search);
 const role = params.get("role");
@@ -71,21 +76,72 @@ pc.ondatachannel = (event) => {
   channel = event.channel;
   channel.binaryType = "arraybuffer";
   let expected = 0, received = 0, start = 0;
-  const parts = [];
-  channel.onmessage = (e) => {
-    if (typeof e.data === "string") {
-      const header = JSON.parse(e.data);
+  // Messages wait here while the sink opens (a worker, an OPFS file).
+  let sink = null;
+  const early = [];
+  const take = async (data) => {
+    if (typeof data === "string") {
+      const header = JSON.parse(data);
       expected = header.size;
       start = header.start;
       return;
     }
-    parts.push(e.data);
-    received += e.data.byteLength;
+    received += data.byteLength;
+    sink.push(data);
     if (received === expected) {
-      const blob = new Blob(parts);
-      parts.length = 0;
-      window.result = { bytes: blob.size, start, end: Date.now() };
-      status("received " + blob.size);
+      const { bytes, hex } = await sink.finish();
+      window.result = { bytes, start, end: Date.now(), hex };
+      status("received " + bytes);
     }
   };
+  openSink(params.get("sink") || "memory").then((opened) => {
+    sink = opened;
+    for (const data of early.splice(0)) take(data);
+  });
+  channel.onmessage = (e) => (sink ? take(e.data) : early.push(e.data));
 };
+
+const sinkFile = "bench-" + me + ".bin";
+
+async function openSink(kind) {
+  if (kind === "worker") {
+    const worker = new Worker("/sink_worker.js", { type: "module" });
+    worker.postMessage({ open: sinkFile });
+    const done = new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); });
+    return {
+      push: (buffer) => worker.postMessage(buffer, [buffer]),
+      finish: () => { worker.postMessage({ finish: true }); return done; },
+    };
+  }
+  if (kind === "main") {
+    const { Sha256 } = await import("/sha256.js");
+    const sha = new Sha256();
+    const dir = await navigator.storage.getDirectory();
+    const handle = await dir.getFileHandle(sinkFile, { create: true });
+    const writable = await handle.createWritable();
+    let written = Promise.resolve();
+    let bytes = 0;
+    return {
+      push: (buffer) => {
+        sha.update(new Uint8Array(buffer));
+        bytes += buffer.byteLength;
+        written = written.then(() => writable.write(buffer));
+      },
+      finish: async () => {
+        await written;
+        await writable.close();
+        await dir.removeEntry(sinkFile);
+        return { bytes, hex: sha.hex() };
+      },
+    };
+  }
+  const parts = [];
+  return {
+    push: (buffer) => parts.push(buffer),
+    finish: async () => {
+      const blob = new Blob(parts);
+      parts.length = 0;
+      return { bytes: blob.size };
+    },
+  };
+}

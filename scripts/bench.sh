@@ -112,6 +112,6 @@ cargo build -q -p peerlink-e2e --example setup_bench
 target/debug/examples/setup_bench
 
 echo
-echo "== file throughput (3 runs each, 256 MiB, and 1 GiB when memory allows) =="
+echo "== file throughput: peerlink vs plain JS, 256 MiB and 1 GiB (when memory allows), BENCH_RUNS (3) interleaved runs each; MiB/s, ratio, each tab's peak RSS and CPU =="
 cargo build -q -p peerlink-e2e --example transfer_bench
 target/debug/examples/transfer_bench

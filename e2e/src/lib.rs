@@ -15,6 +15,7 @@ use tokio::sync::oneshot;
 pub use thirtyfour;
 
 mod firefox;
+pub mod memory;
 pub mod page_errors;
 
 /// Which browser a session runs.
