@@ -101,8 +101,11 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 # (installed by setup.sh), at two offered rates, RELAY_BENCH_ROUNDS rounds
 # (default 3) with the servers interleaved: per-round ratios, then medians,
 # with the load average (the machine is shared: single runs are noise).
-# RELAY_BENCH_PIN=1 pins the generator and the servers to separate CPUs.
-# Then 10 000 idle connections to each: memory per connection.
+# The generator and the servers run at real-time priority, the generator on
+# CPU 0 and the servers on CPU 1 (RELAY_BENCH_RT=1, RELAY_BENCH_PIN=1; set
+# either to 0 to turn it off): on a busy machine an unpinned run measures the
+# scheduler. Then 10 000 idle connections to each: memory per connection.
+export RELAY_BENCH_RT="${RELAY_BENCH_RT:-1}" RELAY_BENCH_PIN="${RELAY_BENCH_PIN:-1}"
 y_webrtc_server="${PEERLINK_TOOLS_DIR:-$HOME/.local/share/peerlink-tools}/node_modules/y-webrtc/bin/server.js"
 target/release/examples/relay_load target/release/peerlink-relay "$y_webrtc_server"
 
