@@ -450,6 +450,39 @@ where
     }
 }
 
+/// Runs `test` on `browsers` and quits every one of them afterwards, even
+/// when it fails (the test runs in its own task, so its panic is caught and
+/// raised again once the browsers are gone).
+pub async fn quit_after<F, Fut, T>(browsers: Vec<WebDriver>, test: F)
+where
+    F: FnOnce(Vec<WebDriver>) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let handles = browsers.clone();
+    let outcome = tokio::spawn(test(browsers)).await;
+    for browser in handles {
+        let _ = browser.quit().await;
+    }
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic.into_panic());
+    }
+}
+
+/// [`quit_after`] with `count` new Chromium sessions of `harness`.
+pub async fn with_browsers<F, Fut, T>(harness: &Harness, count: usize, test: F)
+where
+    F: FnOnce(Vec<WebDriver>) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let mut browsers = Vec::new();
+    for _ in 0..count {
+        browsers.push(harness.browser().await);
+    }
+    quit_after(browsers, test).await;
+}
+
 /// What the page shows, read through the data-testid contract only.
 pub mod page {
     use std::time::Duration;
