@@ -8,38 +8,16 @@
 use thirtyfour::common::capabilities::firefox::FirefoxPreferences;
 use thirtyfour::prelude::*;
 use thirtyfour::FirefoxCapabilities;
-use tokio::process::{Child, Command};
 
-/// A started geckodriver and where it listens.
-pub struct Geckodriver {
-    pub url: String,
-    pub child: Child,
-}
-
-pub async fn start_geckodriver() -> Geckodriver {
-    let port = super::free_port();
+/// A geckodriver of its own for one Firefox session.
+pub(crate) async fn start_geckodriver() -> super::Driver {
     let bin = std::env::var("GECKODRIVER").unwrap_or_else(|_| {
         format!(
             "{}/.cargo/bin/geckodriver",
             std::env::var("HOME").unwrap_or_default()
         )
     });
-    let child = Command::new(&bin)
-        .arg("--host=127.0.0.1")
-        .arg(format!("--port={port}"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .process_group(0)
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap_or_else(|err| {
-            panic!("cannot start {bin}: {err} (scripts/setup.sh installs geckodriver)")
-        });
-    super::wait_for_port(port, "geckodriver").await;
-    Geckodriver {
-        url: format!("http://127.0.0.1:{port}"),
-        child,
-    }
+    super::spawn_driver(&bin, &["--host=127.0.0.1"], "geckodriver").await
 }
 
 /// The capabilities of a headless Firefox ESR with fake media devices.

@@ -52,6 +52,39 @@ async fn wait_for_port(port: u16, what: &str) {
     panic!("{what} did not start listening on port {port}");
 }
 
+/// A started WebDriver server (chromedriver, geckodriver) and its URL.
+struct Driver {
+    url: String,
+    child: Child,
+}
+
+/// Starts the WebDriver server `binary` (with `args`) on a free loopback
+/// port and waits until it listens. Its own process group: the browsers it
+/// launches join it, and Drop kills the whole group, so no browser outlives
+/// a failed test. `package` is what scripts/setup.sh installs it from.
+async fn spawn_driver(binary: &str, args: &[&str], package: &str) -> Driver {
+    let port = free_port();
+    let child = Command::new(binary)
+        .args(args)
+        .arg(format!("--port={port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|err| {
+            panic!("cannot start {binary}: {err} (scripts/setup.sh installs {package})")
+        });
+    let name = std::path::Path::new(binary)
+        .file_name()
+        .map_or(binary.into(), |name| name.to_string_lossy());
+    wait_for_port(port, &name).await;
+    Driver {
+        url: format!("http://127.0.0.1:{port}"),
+        child,
+    }
+}
+
 /// The y-webrtc 10.3.0 reference signaling server (npm, installed by
 /// scripts/setup.sh) on a free loopback port; stopped when dropped.
 pub struct YWebrtcServer {
@@ -169,28 +202,13 @@ impl Harness {
         let (relay_addr, relay_stop) =
             spawn_relay("127.0.0.1:0".parse().expect("an address")).await;
 
-        let port = free_port();
         let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
-        // Its own process group: the browsers it launches join it, and Drop
-        // kills the whole group, so no browser outlives a failed test.
-        let driver = Command::new(&driver_bin)
-            .arg(format!("--port={port}"))
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .process_group(0)
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap_or_else(|err| {
-                panic!(
-                    "cannot start {driver_bin}: {err} (scripts/setup.sh installs chromium-driver)"
-                )
-            });
-        wait_for_port(port, "chromedriver").await;
+        let driver = spawn_driver(&driver_bin, &[], "chromium-driver").await;
         Harness {
             relay_addr,
             relay_stop: Some(relay_stop),
-            driver_url: format!("http://127.0.0.1:{port}"),
-            _driver: driver,
+            driver_url: driver.url,
+            _driver: driver.child,
             geckodrivers: std::sync::Mutex::new(Vec::new()),
         }
     }
@@ -431,6 +449,39 @@ where
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Runs `test` on `browsers` and quits every one of them afterwards, even
+/// when it fails (the test runs in its own task, so its panic is caught and
+/// raised again once the browsers are gone).
+pub async fn quit_after<F, Fut, T>(browsers: Vec<WebDriver>, test: F)
+where
+    F: FnOnce(Vec<WebDriver>) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let handles = browsers.clone();
+    let outcome = tokio::spawn(test(browsers)).await;
+    for browser in handles {
+        let _ = browser.quit().await;
+    }
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic.into_panic());
+    }
+}
+
+/// [`quit_after`] with `count` new Chromium sessions of `harness`.
+pub async fn with_browsers<F, Fut, T>(harness: &Harness, count: usize, test: F)
+where
+    F: FnOnce(Vec<WebDriver>) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let mut browsers = Vec::new();
+    for _ in 0..count {
+        browsers.push(harness.browser().await);
+    }
+    quit_after(browsers, test).await;
 }
 
 /// What the page shows, read through the data-testid contract only.

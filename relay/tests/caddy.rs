@@ -7,9 +7,9 @@ mod support;
 
 use std::net::SocketAddr;
 
-use serde_json::json;
-use support::proxy::{binary, connect_from, docs_block, free_port, listening, status};
-use support::{Received, TestRelay};
+use support::proxy::{
+    assert_listening, assert_proxy_limits, binary, docs_block, free_port, relay_behind,
+};
 
 /// The ```caddy block of docs/deploy.md, made to run on loopback: plain
 /// HTTP on a free port instead of the site's name (so no certificate), the
@@ -44,11 +44,7 @@ async fn relay_behind_caddy_with_the_documented_config() {
     };
     // Caddy reaches the relay from 127.0.0.1; the clients below come from
     // other loopback addresses, so the relay can tell them apart.
-    let relay = TestRelay::start(|c| {
-        c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
-        c.max_connections_per_ip = 1;
-    })
-    .await;
+    let relay = relay_behind("127.0.0.1").await;
     let dir = std::env::temp_dir().join(format!("peerlink-caddy-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let port = free_port();
@@ -67,30 +63,7 @@ async fn relay_behind_caddy_with_the_documented_config() {
         .kill_on_drop(true)
         .spawn()
         .expect("caddy starts");
-    let up = listening(port).await;
-    let log = std::fs::read_to_string(&log).unwrap_or_default();
-    assert!(up, "caddy listens on 127.0.0.1:{port}: {log}");
-
-    // The upgrade goes through, with the page's own origin, and frames flow.
-    let origin = format!("http://127.0.0.1:{port}");
-    let mut alice = connect_from("127.0.0.3", port, &[("origin", origin.clone())])
-        .await
-        .unwrap();
-    alice.subscribe(&["room"]).await;
-    alice.publish("room", json!("through caddy")).await;
-    match alice.next().await {
-        Received::Text(frame) => assert_eq!(frame["data"], json!("through caddy")),
-        other => panic!("{other:?}"),
-    }
-    // Another client address behind the same proxy has its own slot…
-    let _bob = connect_from("127.0.0.4", port, &[]).await.unwrap();
-    // …the same address does not, even with a forged X-Forwarded-For…
-    let forged = [("x-forwarded-for", "198.51.100.9".to_string())];
-    assert_eq!(status(connect_from("127.0.0.3", port, &forged).await), 429);
-    // …and a page from another origin is refused through the proxy too.
-    let evil = [("origin", "https://evil.example".to_string())];
-    assert_eq!(status(connect_from("127.0.0.5", port, &evil).await), 403);
-    let metrics = relay.metrics().await;
-    assert!(metrics.contains("peerlink_connections 2"), "{metrics}");
+    assert_listening("caddy", port, &log).await;
+    assert_proxy_limits("caddy", port, &relay).await;
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -8,9 +8,9 @@ mod support;
 use std::net::SocketAddr;
 use std::path::Path;
 
-use serde_json::json;
-use support::proxy::{binary, connect_from, docs_block, free_port, listening, status};
-use support::{Received, TestRelay};
+use support::proxy::{
+    assert_listening, assert_proxy_limits, binary, docs_block, free_port, relay_behind,
+};
 
 /// The address nginx connects to the relay from; the only trusted proxy.
 const PROXY_SOURCE: &str = "127.0.0.2";
@@ -52,11 +52,7 @@ async fn relay_behind_nginx_with_the_documented_config() {
         println!("SKIPPED relay_behind_nginx_with_the_documented_config: nginx is not installed (scripts/setup.sh installs it)");
         return;
     };
-    let relay = TestRelay::start(|c| {
-        c.trusted_proxies = vec![format!("{PROXY_SOURCE}/32").parse().unwrap()];
-        c.max_connections_per_ip = 1;
-    })
-    .await;
+    let relay = relay_behind(PROXY_SOURCE).await;
     let dir = std::env::temp_dir().join(format!("peerlink-nginx-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let port = free_port();
@@ -73,30 +69,7 @@ async fn relay_behind_nginx_with_the_documented_config() {
         .kill_on_drop(true)
         .spawn()
         .expect("nginx starts");
-    let up = listening(port).await;
-    let log = std::fs::read_to_string(dir.join("error.log")).unwrap_or_default();
-    assert!(up, "nginx listens on 127.0.0.1:{port}: {log}");
-
-    // The upgrade goes through, with the page's own origin, and frames flow.
-    let origin = format!("http://127.0.0.1:{port}");
-    let mut alice = connect_from("127.0.0.3", port, &[("origin", origin.clone())])
-        .await
-        .unwrap();
-    alice.subscribe(&["room"]).await;
-    alice.publish("room", json!("through nginx")).await;
-    match alice.next().await {
-        Received::Text(frame) => assert_eq!(frame["data"], json!("through nginx")),
-        other => panic!("{other:?}"),
-    }
-    // Another client address behind the same proxy has its own slot…
-    let _bob = connect_from("127.0.0.4", port, &[]).await.unwrap();
-    // …the same address does not, even with a forged X-Forwarded-For…
-    let forged = [("x-forwarded-for", "198.51.100.9".to_string())];
-    assert_eq!(status(connect_from("127.0.0.3", port, &forged).await), 429);
-    // …and a page from another origin is refused through the proxy too.
-    let evil = [("origin", "https://evil.example".to_string())];
-    assert_eq!(status(connect_from("127.0.0.5", port, &evil).await), 403);
-    let metrics = relay.metrics().await;
-    assert!(metrics.contains("peerlink_connections 2"), "{metrics}");
+    assert_listening("nginx", port, &dir.join("error.log")).await;
+    assert_proxy_limits("nginx", port, &relay).await;
     let _ = std::fs::remove_dir_all(&dir);
 }

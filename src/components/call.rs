@@ -15,8 +15,8 @@ use super::{Controls, LanguageSwitch, PeerTile, SelfView, SidePanel, VideoTile};
 use crate::browser::location;
 use crate::errors::Notice;
 use crate::hooks::{
-    provide_audio_meter, use_clipboard, use_ice, use_media_with, use_narrow, use_room,
-    use_room_access, use_shortcuts, use_transfers, CopyState, RoomAccess, UseMediaReturn,
+    provide_audio_meter, use_clipboard, use_ice, use_media_with, use_narrow, use_peer_stats,
+    use_room, use_room_access, use_shortcuts, use_transfers, CopyState, RoomAccess, UseMediaReturn,
     UseRoomReturn, UseTransfersReturn,
 };
 use crate::i18n::{I18n, Msg};
@@ -84,6 +84,7 @@ pub fn CallView(
     });
     let transfers = use_transfers(room);
     provide_context(transfers);
+    provide_context(use_peer_stats(room));
     Effect::new(move |_| {
         if let Some(err) = media.error.get() {
             room.notify(Notice::Media(err));

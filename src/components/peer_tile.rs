@@ -13,7 +13,7 @@ use web_sys::MediaStream;
 use super::icons::{Icon, IconSvg};
 use super::VideoTile;
 use crate::errors::peer_state_label;
-use crate::hooks::{use_data_path, use_quality, use_speaking, use_stats, PeerView, UseRoomReturn};
+use crate::hooks::{use_peer_sample, use_speaking, PeerView, StatsSample, UseRoomReturn};
 use crate::i18n::{text, I18n, Lang, Msg};
 use peerlink_core::DataPath;
 
@@ -57,7 +57,9 @@ pub fn PeerTile(id: PeerId, room: UseRoomReturn) -> impl IntoView {
     let camera: Signal<Option<MediaStream>, LocalStorage> =
         Signal::derive_local(move || peer().and_then(|p| p.camera));
     let speaking = use_speaking(camera);
-    let quality = use_quality(room, id);
+    // One poll of the connection feeds the quality bars and the path.
+    let sample = use_peer_sample(room, id);
+    let quality = Memo::new(move |_| sample.with(|s| s.as_ref().and_then(StatsSample::quality)));
     let has_video = move || camera.with(|s| tracks(s, true));
     let no_audio = move || camera.with(|s| s.is_some() && !tracks(s, false));
     let verified = move || peer().is_some_and(|p| p.verified);
@@ -65,7 +67,7 @@ pub fn PeerTile(id: PeerId, room: UseRoomReturn) -> impl IntoView {
     let mic_on = move || peer().and_then(|p| p.mic_on);
     let cam_on = move || peer().and_then(|p| p.cam_on);
     let mic_off = move || !no_audio() && mic_on() == Some(false);
-    let path = use_data_path(room, id);
+    let path = Memo::new(move |_| sample.with(|s| s.as_ref().and_then(StatsSample::path)));
     let name = move || {
         peer()
             .map(|p: PeerView| display_name(i18n.0.get(), &p.name, id))
@@ -119,7 +121,7 @@ pub fn PeerTile(id: PeerId, room: UseRoomReturn) -> impl IntoView {
 
 /// Three bars lit by connection quality, with its name for screen readers.
 #[component]
-pub(super) fn QualityBars(quality: ReadSignal<Option<Quality>>) -> impl IntoView {
+pub(super) fn QualityBars(#[prop(into)] quality: Signal<Option<Quality>>) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let label = move || {
         quality.get().map(|q| match q {
@@ -163,7 +165,7 @@ fn CodeCheck(id: PeerId, room: UseRoomReturn) -> impl IntoView {
     }
 }
 
-/// Connection details for one peer, polled only while open.
+/// Connection details for one peer, shown only while open.
 #[component]
 pub(super) fn Diagnostics(id: PeerId, room: UseRoomReturn) -> impl IntoView {
     let i18n = expect_context::<I18n>();
@@ -181,12 +183,16 @@ pub(super) fn Diagnostics(id: PeerId, room: UseRoomReturn) -> impl IntoView {
 #[component]
 fn StatsTable(id: PeerId, room: UseRoomReturn) -> impl IntoView {
     let i18n = expect_context::<I18n>();
-    let stats = use_stats(room.session(id));
+    let sample = use_peer_sample(room, id);
     let row = move |f: fn(&crate::rtc::PeerStats, f64, f64) -> String| {
         move || {
-            stats
-                .get()
-                .map(|(s, up, down)| f(&s, up, down))
+            sample
+                .with(|s| {
+                    s.as_ref().map(|s| {
+                        let (up, down) = s.kbps();
+                        f(&s.now, up, down)
+                    })
+                })
                 .unwrap_or_else(|| "…".into())
         }
     };
@@ -197,7 +203,7 @@ fn StatsTable(id: PeerId, room: UseRoomReturn) -> impl IntoView {
             <dt>"↓"</dt><dd>{row(|_, _, down| format!("{} kbit/s", whole(down)))}</dd>
             <dt>{i18n.t(Msg::StatsLoss)}</dt><dd>{row(|s, _, _| tenths(s.loss_percent()))}</dd>
             <dt>{i18n.t(Msg::StatsPath)}</dt>
-            <dd>{move || stats.get().map(|(s, _, _)| {
+            <dd>{move || sample.get().map(|StatsSample { now: s, .. }| {
                 let kind = if s.is_relayed() { i18n.t(Msg::Relayed)() } else { i18n.t(Msg::Direct)() };
                 format!("{kind} ({} ↔ {})", s.local_candidate_type.unwrap_or_default(), s.remote_candidate_type.unwrap_or_default())
             }).unwrap_or_else(|| "…".into())}</dd>

@@ -41,6 +41,33 @@ impl PeerStats {
         )
     }
 
+    /// Send and receive bitrates in kbit/s since `previous` (an earlier
+    /// report of the same connection); zero without one.
+    pub fn kbps_since(&self, previous: Option<&PeerStats>) -> (f64, f64) {
+        match previous {
+            Some(prev) if self.timestamp > prev.timestamp => {
+                let secs = (self.timestamp - prev.timestamp) / 1000.0;
+                let kbps = |now: f64, then: f64| (now - then).max(0.0) * 8.0 / 1000.0 / secs;
+                (
+                    kbps(self.bytes_sent, prev.bytes_sent),
+                    kbps(self.bytes_received, prev.bytes_received),
+                )
+            }
+            _ => (0.0, 0.0),
+        }
+    }
+
+    /// Packets lost and received since `previous`; all so far without it.
+    pub fn packets_since(&self, previous: Option<&PeerStats>) -> (f64, f64) {
+        match previous {
+            Some(prev) => (
+                self.packets_lost - prev.packets_lost,
+                self.packets_received - prev.packets_received,
+            ),
+            None => (self.packets_lost, self.packets_received),
+        }
+    }
+
     /// Packet loss in percent of packets expected.
     pub fn loss_percent(&self) -> f64 {
         let expected = self.packets_received + self.packets_lost;

@@ -6,32 +6,12 @@ use std::time::Duration;
 use futures_util::SinkExt;
 use peerlink_e2e::page::{self, wait_connected, wait_videos_playing};
 use peerlink_e2e::thirtyfour::prelude::*;
-use peerlink_e2e::{eventually, Harness};
+use peerlink_e2e::{eventually, with_browsers, Harness};
 use peerlink_protocol::{
     topic_for_room, CandidateBody, DescriptionBody, Envelope, HelloBody, Payload, PeerId, SdpKind,
     Signal,
 };
 use tokio_tungstenite::tungstenite::Message;
-
-/// Runs `test` and quits every browser afterwards, even when it fails.
-async fn with_browsers<F, Fut>(harness: &Harness, count: usize, test: F)
-where
-    F: FnOnce(Vec<WebDriver>) -> Fut,
-    Fut: std::future::Future<Output = Vec<WebDriver>> + Send + 'static,
-{
-    let mut browsers = Vec::new();
-    for _ in 0..count {
-        browsers.push(harness.browser().await);
-    }
-    let handles: Vec<WebDriver> = browsers.to_vec();
-    let outcome = tokio::spawn(test(browsers)).await;
-    for browser in handles {
-        let _ = browser.quit().await;
-    }
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic.into_panic());
-    }
-}
 
 /// Alice (`b[0]`) and bob (`b[1]`) open their links and join; returns once
 /// both are connected with video playing both ways: the peer ids alice

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use peerlink_e2e::page::{self, wait_connected};
 use peerlink_e2e::thirtyfour::prelude::*;
-use peerlink_e2e::{eventually, page_errors, Browser, Harness};
+use peerlink_e2e::{eventually, page_errors, quit_after, Browser, Harness};
 use sha2::{Digest, Sha256};
 
 /// A small file with known content; returns its path and hex SHA-256.
@@ -101,8 +101,8 @@ async fn call_across(kinds: [Browser; 2], room: &str) {
     let bob = harness.session(kinds[1]).await;
     let alice_url = harness.room_url(room, "name=alice");
     let bob_url = harness.room_url(room, "name=bob");
-    let (a, b) = (alice.clone(), bob.clone());
-    let outcome = tokio::spawn(async move {
+    quit_after(vec![alice, bob], |browsers| async move {
+        let (a, b) = (browsers[0].clone(), browsers[1].clone());
         page::open_room(&a, &alice_url).await.expect("alice opens the link");
         page::open_room(&b, &bob_url).await.expect("bob opens the link");
         wait_connected(&a, 1, "alice sees bob connected").await;
@@ -127,11 +127,6 @@ async fn call_across(kinds: [Browser; 2], room: &str) {
         page_errors::assert_none(&b).await;
     })
     .await;
-    let _ = alice.quit().await;
-    let _ = bob.quit().await;
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic.into_panic());
-    }
 }
 
 #[tokio::test]
@@ -164,8 +159,8 @@ async fn refused_autoplay_is_started_by_a_click(bob_is_firefox: bool) {
     };
     let alice_url = harness.room_url("gesture", "name=alice");
     let bob_url = harness.room_url("gesture", "name=bob&media=none");
-    let (a, b) = (alice.clone(), bob.clone());
-    let outcome = tokio::spawn(async move {
+    quit_after(vec![alice, bob], |browsers| async move {
+        let (a, b) = (browsers[0].clone(), browsers[1].clone());
         page::open_room(&a, &alice_url).await.expect("alice joins");
         page::goto(&b, &bob_url).await.expect("bob opens the link");
         eventually("bob's pre-join screen", Duration::from_secs(20), || async {
@@ -215,11 +210,6 @@ async fn refused_autoplay_is_started_by_a_click(bob_is_firefox: bool) {
         page_errors::assert_none(&b).await;
     })
     .await;
-    let _ = alice.quit().await;
-    let _ = bob.quit().await;
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic.into_panic());
-    }
 }
 
 #[tokio::test]

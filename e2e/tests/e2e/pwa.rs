@@ -11,7 +11,7 @@ use std::time::Duration;
 use peerlink_core::qr::{QrCode, QrEcc};
 use peerlink_e2e::page::{self, wait_connected};
 use peerlink_e2e::thirtyfour::prelude::*;
-use peerlink_e2e::{eventually, page_errors, Browser, Harness};
+use peerlink_e2e::{eventually, page_errors, quit_after, Browser, Harness};
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -177,11 +177,11 @@ async fn a_file_shared_to_the_app_is_sent_from_the_room() {
     let harness = Harness::start().await;
     let alice = harness.browser().await;
     let bob = harness.browser().await;
-    let (a, b) = (alice.clone(), bob.clone());
     let alice_url = harness.room_url("shared", "name=alice&media=none");
     let bob_url = harness.room_url("shared", "name=bob&media=none");
     let base = harness.base_url();
-    let outcome = tokio::spawn(async move {
+    quit_after(vec![alice, bob], |browsers| async move {
+        let (a, b) = (browsers[0].clone(), browsers[1].clone());
         load_under_the_worker(&a, &base).await;
         a.execute(SHARE_JS, vec![serde_json::json!(SHARED_TEXT)]).await.expect("shares");
         let landed = eventually("the share target answers", Duration::from_secs(20), || async {
@@ -218,11 +218,6 @@ async fn a_file_shared_to_the_app_is_sent_from_the_room() {
         page_errors::assert_none(&b).await;
     })
     .await;
-    let _ = alice.quit().await;
-    let _ = bob.quit().await;
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic.into_panic());
-    }
 }
 
 /// Opens the *People* panel (where the invite card is) unless it is open.
@@ -324,10 +319,10 @@ async fn attention(page_cannot_notify: bool) {
     let harness = Harness::start().await;
     let alice = harness.browser().await;
     let bob = harness.browser().await;
-    let (a, b) = (alice.clone(), bob.clone());
     let alice_url = harness.room_url("attention", "name=alice&media=none");
     let bob_url = harness.room_url("attention", "name=bob&media=none");
-    let outcome = tokio::spawn(async move {
+    quit_after(vec![alice, bob], |browsers| async move {
+        let (a, b) = (browsers[0].clone(), browsers[1].clone());
         b.cdp()
             .send_raw(
                 "Browser.grantPermissions",
@@ -414,9 +409,4 @@ async fn attention(page_cannot_notify: bool) {
         page_errors::assert_none(&b).await;
     })
     .await;
-    let _ = alice.quit().await;
-    let _ = bob.quit().await;
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic.into_panic());
-    }
 }

@@ -9,28 +9,8 @@ use std::time::Duration;
 
 use peerlink_e2e::page::{self, wait_connected, wait_videos_playing};
 use peerlink_e2e::thirtyfour::prelude::*;
-use peerlink_e2e::{eventually, Harness};
+use peerlink_e2e::{eventually, with_browsers, Harness};
 use serde_json::{json, Value};
-
-/// Runs `test` and quits every browser afterwards, even when it fails.
-async fn with_browsers<F, Fut>(harness: &Harness, count: usize, test: F)
-where
-    F: FnOnce(Vec<WebDriver>) -> Fut,
-    Fut: std::future::Future<Output = ()> + Send + 'static,
-{
-    let mut browsers = Vec::new();
-    for _ in 0..count {
-        browsers.push(harness.browser().await);
-    }
-    let handles = browsers.clone();
-    let outcome = tokio::spawn(test(browsers)).await;
-    for browser in handles {
-        let _ = browser.quit().await;
-    }
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic.into_panic());
-    }
-}
 
 /// The axe-core script `scripts/setup.sh` installs from npm.
 fn axe_source() -> String {
