@@ -337,6 +337,8 @@ fn transfer_id(message: &ChannelMessage) -> Option<&str> {
     match message {
         ChannelMessage::FileOffer(FileOffer { id, .. })
         | ChannelMessage::FileAccept { id, .. }
+        | ChannelMessage::FileResume { id, .. }
+        | ChannelMessage::FileRestart { id }
         | ChannelMessage::FileReject { id }
         | ChannelMessage::FileDone { id, .. }
         | ChannelMessage::FileOk { id }
