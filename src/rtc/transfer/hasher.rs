@@ -40,6 +40,13 @@ impl WorkerHash {
             .map(|hasher| WorkerHash { hasher })
     }
 
+    /// Starts hashing bytes `[start, end)` of `file` in a worker.
+    pub fn start_range(file: &File, start: u64, end: u64) -> Option<WorkerHash> {
+        FileHasher::new(file, start as f64, end as f64)
+            .ok()
+            .map(|hasher| WorkerHash { hasher })
+    }
+
     /// The digest, or `None` when the worker failed.
     pub async fn digest(&self) -> Option<Digest> {
         let hex = JsFuture::from(self.hasher.digest())

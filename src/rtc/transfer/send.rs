@@ -52,6 +52,11 @@ impl Outgoing {
     }
 }
 
+/// The `File` of a send (to offer it again).
+pub(crate) fn file_of(transfer: &Outgoing) -> File {
+    Clone::clone(&transfer.file)
+}
+
 /// `StopSending`: the pump stops and the channel is dropped.
 pub(crate) fn stop(inner: &Inner, id: &str) {
     if let Some(transfer) = inner.outgoing.borrow_mut().get_mut(id) {
@@ -258,6 +263,9 @@ impl Pump {
                 return Ok(None);
             }
         }
+        if !self.prefix_matches(offset, hasher.as_ref()).await? {
+            return Ok(None);
+        }
         if !self.send_from(offset, hasher.as_mut()).await? {
             return Ok(None);
         }
@@ -274,6 +282,52 @@ impl Pump {
             .borrow_mut()
             .insert(self.id.clone(), place);
         Ok(digest)
+    }
+
+    /// A receiver resuming after a reload sent the SHA-256 of the bytes it
+    /// kept: the core compares it with ours of `[0, offset)` (from
+    /// `hasher` when the prefix was hashed here, else in a worker or here).
+    /// False when the pump must stop (they differ: the core restarts it).
+    async fn prefix_matches(&self, offset: u64, hasher: Option<&Sha256>) -> Result<bool, IoError> {
+        let check = self
+            .inner
+            .core
+            .borrow()
+            .get(&self.id)
+            .and_then(|t| t.prefix_to_check());
+        if check.is_none() {
+            return Ok(true);
+        }
+        let digest = match hasher {
+            Some(hasher) => Digest(hasher.clone().finalize().into()),
+            None => {
+                let worker = WorkerHash::start_range(&self.file, 0, offset);
+                let in_worker = match worker {
+                    Some(worker) => worker.digest().await,
+                    None => None,
+                };
+                match in_worker {
+                    Some(digest) => digest,
+                    None => {
+                        let mut here = Sha256::new();
+                        if !self.hash_prefix(&mut here, offset).await? {
+                            return Ok(false);
+                        }
+                        Digest(here.finalize().into())
+                    }
+                }
+            }
+        };
+        if !self.alive() {
+            return Ok(false);
+        }
+        let same = self
+            .inner
+            .core
+            .borrow_mut()
+            .handle_sender_prefix(&self.id, digest, now());
+        drive(&self.inner);
+        Ok(same == Ok(true) && self.alive())
     }
 
     /// Sends the file from `offset`, hashing each block into `hasher` when
