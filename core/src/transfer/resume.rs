@@ -63,7 +63,7 @@ pub fn keep_partials(
         .filter(|p| now_ms.saturating_sub(p.saved_ms) <= max_age_ms)
         .filter(|p| p.bytes > 0 && p.bytes < p.size)
         .collect();
-    fresh.sort_by(|a, b| b.saved_ms.cmp(&a.saved_ms));
+    fresh.sort_by_key(|p| std::cmp::Reverse(p.saved_ms));
     let mut total = 0u64;
     let mut keep = Vec::new();
     for partial in fresh {

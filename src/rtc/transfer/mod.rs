@@ -217,15 +217,7 @@ impl Transfers {
     /// At startup: partial files kept from before a reload (parts.rs) that
     /// offers of the same file may continue; returns how many.
     pub async fn restore(&self) -> usize {
-        let kept = parts::load().await;
-        let count = kept.len();
-        let mut locks = self.inner.kept_locks.borrow_mut();
-        let mut core = self.inner.core.borrow_mut();
-        for (partial, lock) in kept {
-            locks.insert(partial.key.clone(), lock);
-            core.add_partials([partial]);
-        }
-        count
+        parts::restore(&self.inner).await
     }
 
     /// Offers the file of send `id` again to each of `peers` (its receiver

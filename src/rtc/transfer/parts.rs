@@ -241,6 +241,20 @@ pub(crate) async fn load() -> Vec<(Partial, LockGuard)> {
     kept
 }
 
+/// `Transfers::restore`: hands the kept partials to the core and keeps
+/// their locks until a receive takes one over; returns how many.
+pub(crate) async fn restore(inner: &super::Inner) -> usize {
+    let kept = load().await;
+    let count = kept.len();
+    let mut locks = inner.kept_locks.borrow_mut();
+    let mut core = inner.core.borrow_mut();
+    for (partial, lock) in kept {
+        locks.insert(partial.key.clone(), lock);
+        core.add_partials([partial]);
+    }
+    count
+}
+
 impl Manifest {
     pub(crate) fn new(name: String, size: u64, modified: u64, bytes: u64) -> Manifest {
         Manifest {
@@ -317,7 +331,8 @@ impl PartsState {
         let len = u64::from(buffer.byte_length());
         let mut offset = 0u64;
         while offset < len {
-            let out = match writable.borrow().clone() {
+            let current = writable.borrow().clone();
+            let out = match current {
                 Some(out) => out,
                 None => {
                     let out = open_segment(&dir, self.segment.get()).await?;
