@@ -365,7 +365,8 @@ impl PartsState {
     /// Every byte is in (the last writable closed): the whole file, and
     /// it is no partial any more.
     pub(crate) async fn finish(&self) -> Result<Blob, StoreError> {
-        let dir = match self.dir.borrow().clone() {
+        let opened = self.dir.borrow().clone();
+        let dir = match opened {
             Some(dir) => dir,
             None => key_dir(&self.key).await?,
         };
