@@ -73,8 +73,10 @@ async fn resume_after_a_reload_of_the_receiver() {
     })
     .await;
     let before = received(&receiver, &id);
-    // The receiver's page reloads: its transfers are gone, its channel closes.
+    // The receiver's page reloads: its transfers are gone and the sender
+    // sees it leave the room.
     drop(receiver);
+    sender.transfers.on_peer_left(PeerId::from_bytes(B_ID));
     wait_until("the sender sees the receiver go", 10_000, || {
         sender.view(&id).is_some_and(|v| v.resumable)
     })
