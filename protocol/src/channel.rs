@@ -57,6 +57,21 @@ pub enum ChannelMessage {
         id: String,
         offset: u64,
     },
+    /// An accept from `offset` of bytes this receiver kept from before a
+    /// reload: `prefix` is the SHA-256 (hex) of its first `offset` bytes,
+    /// for the sender to compare with its own file. On the wire it is a
+    /// `file-accept` with a `prefix` field, so an old sender simply resumes
+    /// (and the final digest still catches a mismatch).
+    FileResume {
+        id: String,
+        offset: u64,
+        prefix: String,
+    },
+    /// Sender to receiver: the bytes a `FileResume` claimed are not this
+    /// file's; drop them and accept again from 0.
+    FileRestart {
+        id: String,
+    },
     FileReject {
         id: String,
     },
@@ -124,6 +139,7 @@ struct WireIn {
     path: Option<String>,
     batch: Option<String>,
     modified: Option<u64>,
+    prefix: Option<String>,
     mic: Option<bool>,
     cam: Option<bool>,
 }
@@ -162,6 +178,8 @@ struct WireOut<'a> {
     batch: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     modified: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prefix: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     mic: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -224,10 +242,14 @@ impl WireIn {
                 batch: self.batch.unwrap_or_default(),
                 modified: self.modified,
             }),
-            "file-accept" => ChannelMessage::FileAccept {
-                id: id()?,
-                offset: field(self.offset, "offset")?,
-            },
+            "file-accept" => {
+                let (id, offset) = (id()?, field(self.offset, "offset")?);
+                match self.prefix {
+                    Some(prefix) => ChannelMessage::FileResume { id, offset, prefix },
+                    None => ChannelMessage::FileAccept { id, offset },
+                }
+            }
+            "file-restart" => ChannelMessage::FileRestart { id: id()? },
             "file-reject" => ChannelMessage::FileReject { id: id()? },
             "file-done" => ChannelMessage::FileDone {
                 id: id()?,
@@ -296,6 +318,12 @@ impl ChannelMessage {
                 offset: Some(*offset),
                 ..WireOut::tagged("file-accept", id)
             },
+            ChannelMessage::FileResume { id, offset, prefix } => WireOut {
+                offset: Some(*offset),
+                prefix: Some(prefix),
+                ..WireOut::tagged("file-accept", id)
+            },
+            ChannelMessage::FileRestart { id } => WireOut::tagged("file-restart", id),
             ChannelMessage::FileReject { id } => WireOut::tagged("file-reject", id),
             ChannelMessage::FileDone { id, sha256 } => WireOut {
                 sha256: Some(sha256),

@@ -206,3 +206,33 @@ fn a_folder_offer_carries_its_path_batch_and_time() {
         Err(DecodeError::TooLarge { .. })
     ));
 }
+
+#[test]
+fn a_resume_is_a_file_accept_with_the_prefix_hash() {
+    let resume = ChannelMessage::FileResume {
+        id: "f".into(),
+        offset: 16,
+        prefix: "ab".repeat(32),
+    };
+    let text = resume.encode();
+    assert_eq!(
+        text,
+        format!(
+            r#"{{"t":"file-accept","id":"f","offset":16,"prefix":"{}"}}"#,
+            "ab".repeat(32)
+        )
+    );
+    assert_eq!(ChannelMessage::decode(&text).unwrap(), resume);
+    // Without `prefix` it stays the plain accept old peers send.
+    let plain = ChannelMessage::decode(r#"{"t":"file-accept","id":"f","offset":16}"#).unwrap();
+    assert_eq!(
+        plain,
+        ChannelMessage::FileAccept {
+            id: "f".into(),
+            offset: 16
+        }
+    );
+    let restart = ChannelMessage::FileRestart { id: "f".into() };
+    assert_eq!(restart.encode(), r#"{"t":"file-restart","id":"f"}"#);
+    assert_eq!(ChannelMessage::decode(&restart.encode()).unwrap(), restart);
+}

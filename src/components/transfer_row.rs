@@ -72,6 +72,24 @@ pub fn reason_msg(reason: &Reason) -> Option<(Msg, Option<String>)> {
         Reason::Cancelled(Cancellation::ByUs) => None,
         Reason::Cancelled(Cancellation::ByPeer) => plain(Msg::ReasonCancelledByPeer),
         Reason::Cancelled(Cancellation::Declined) => plain(Msg::ReasonDeclined),
+        Reason::Cancelled(Cancellation::Continued) => plain(Msg::ReasonContinued),
+    }
+}
+
+/// A text field of the row's view (empty while there is none).
+fn field(
+    view: Memo<Option<TransferView>>,
+    f: fn(&TransferView) -> String,
+) -> impl Fn() -> String + Copy {
+    move || view.get().map(|t| f(&t)).unwrap_or_default()
+}
+
+/// The row's state (cancelled once the view is gone).
+fn state_of(view: Memo<Option<TransferView>>) -> impl Fn() -> TransferState + Copy {
+    move || {
+        view.get()
+            .map(|t| t.state)
+            .unwrap_or(TransferState::Cancelled)
     }
 }
 
@@ -89,13 +107,8 @@ pub fn TransferRow(
             .list
             .with(|l| l.iter().find(|t| t.id == key && t.peer == peer).cloned())
     });
-    let get =
-        move |f: fn(&TransferView) -> String| move || view.get().map(|t| f(&t)).unwrap_or_default();
-    let state = move || {
-        view.get()
-            .map(|t| t.state)
-            .unwrap_or(TransferState::Cancelled)
-    };
+    let get = move |f| field(view, f);
+    let state = state_of(view);
     let receiving = move || {
         view.get()
             .is_some_and(|t| t.direction == Direction::Receive)
@@ -128,6 +141,8 @@ pub fn TransferRow(
             data-sha256=move || view.get().filter(|t| t.state == TransferState::Verified).and_then(|t| t.sha256)
             data-storage=move || view.get().and_then(|t| t.storage)
             data-hash=move || view.get().and_then(|t| t.hashed_in)
+            data-resumed-at=move || view.get().and_then(|t| t.resumed_at).map(|b| b.to_string())
+            data-resumes-at=move || view.get().and_then(|t| t.resumes_at).map(|b| b.to_string())
             data-path=get(|t| t.relative_path())
             data-batch=get(|t| t.batch.clone())
             data-started-ms=get(|t| format!("{}", t.started_ms.round() as u64))
@@ -151,9 +166,30 @@ pub fn TransferRow(
             <Show when=move || reason().is_some()>
                 <p class="error-text" data-testid="transfer-error">{reason_text}</p>
             </Show>
+            <Resumed view=view/>
             <NoRoom view=view/>
             <TransferActions id=id view=view transfers=transfers/>
         </li>
+    }
+}
+
+/// Kept bytes from before a reload: where the transfer continues (or did).
+#[component]
+fn Resumed(view: Memo<Option<TransferView>>) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let text = move || {
+        let t = view.get()?;
+        let (msg, at) = match (t.resumes_at, t.resumed_at) {
+            (Some(at), _) => (Msg::ResumesAt, at),
+            (None, Some(at)) => (Msg::ResumedAt, at),
+            (None, None) => return None,
+        };
+        Some(format!("{} {}", i18n.t(msg)(), human_bytes(at as f64)))
+    };
+    view! {
+        <Show when=move || text().is_some()>
+            <p class="transfer-resumed" data-testid="transfer-resumed">{move || text().unwrap_or_default()}</p>
+        </Show>
     }
 }
 
@@ -175,8 +211,7 @@ fn NoRoom(view: Memo<Option<TransferView>>) -> impl IntoView {
 /// The progress bar, bytes so far, speed and ETA.
 #[component]
 fn TransferProgress(view: Memo<Option<TransferView>>) -> impl IntoView {
-    let get =
-        move |f: fn(&TransferView) -> String| move || view.get().map(|t| f(&t)).unwrap_or_default();
+    let get = move |f| field(view, f);
     view! {
         <progress max=get(|t| t.size.max(1).to_string()) value=get(|t| t.transferred.to_string())></progress>
         <div class="transfer-meta">
@@ -198,13 +233,8 @@ fn TransferActions(
     transfers: UseTransfersReturn,
 ) -> impl IntoView {
     let i18n = expect_context::<I18n>();
-    let get =
-        move |f: fn(&TransferView) -> String| move || view.get().map(|t| f(&t)).unwrap_or_default();
-    let state = move || {
-        view.get()
-            .map(|t| t.state)
-            .unwrap_or(TransferState::Cancelled)
-    };
+    let get = move |f| field(view, f);
+    let state = state_of(view);
     let can_accept = move || {
         view.get().is_some_and(|t| {
             t.direction == Direction::Receive
@@ -213,6 +243,14 @@ fn TransferActions(
         })
     };
     let can_cancel = move || !state().is_final();
+    // A send whose receiver went away: offer the same file again (to a
+    // receiver that reloaded, it continues from what it kept).
+    let can_send_again = move || {
+        view.get().is_some_and(|t| {
+            t.direction == Direction::Send && t.state == TransferState::Failed && t.resumable
+        })
+    };
+    let again_id = id.clone();
     let (accept_id, save_id, cancel_id) = (id.clone(), id.clone(), id);
     view! {
         <div class="transfer-actions">
@@ -229,6 +267,12 @@ fn TransferActions(
                     let id = save_id.clone();
                     move |_| transfers.accept_save_as(&id)
                 }>{i18n.t(Msg::AcceptSaveAs)}</button>
+            </Show>
+            <Show when=can_send_again>
+                <button type="button" data-testid="transfer-send-again" on:click={
+                    let id = again_id.clone();
+                    move |_| { transfers.send_again(&id); }
+                }>{i18n.t(Msg::SendAgain)}</button>
             </Show>
             <Show when=can_cancel>
                 <button type="button" data-testid="transfer-cancel" on:click={

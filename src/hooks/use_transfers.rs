@@ -171,6 +171,21 @@ impl UseTransfersReturn {
             .count()
     }
 
+    /// Offers the file of send `id` again to every connected peer (its
+    /// receiver reloaded); returns how many offers went out.
+    pub fn send_again(&self, id: &str) -> usize {
+        let Some(transfers) = self.transfers.get_value() else {
+            return 0;
+        };
+        let peers: Vec<PeerId> = self.room.peers.with_untracked(|list| {
+            list.iter()
+                .filter(|p| p.state == ConnectionState::Connected)
+                .map(|p| p.id)
+                .collect()
+        });
+        transfers.send_again(id, &peers)
+    }
+
     pub fn accept(&self, id: &str) {
         if let Some(transfers) = self.transfers.get_value() {
             transfers.accept(id);
@@ -243,9 +258,12 @@ pub fn use_transfers(room: UseRoomReturn) -> UseTransfersReturn {
         ReceiveOptions::default(),
         throttled(list),
     ));
-    // Partial files of tabs that are gone (closed, crashed) leave OPFS.
-    spawn_local(async {
+    // Partial files of tabs that are gone (closed, crashed) leave OPFS;
+    // those kept for resuming after a reload are handed to the transfers.
+    let restoring = transfers.clone();
+    spawn_local(async move {
         sweep_leftovers().await;
+        restoring.restore().await;
     });
     let weak = Rc::downgrade(&transfers);
     room.set_transfer_hook(Rc::new(move |peer, input| {

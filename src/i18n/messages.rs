@@ -344,4 +344,9 @@ messages! {
     Waiting => "waiting", "待接收";
     Stage => "Call", "通话画面";
     Panels => "Side panels", "侧边面板";
+    // --- resuming after a reload ---
+    ReasonContinued => "Continued in a new transfer of the same file.", "已在同一文件的新传输中继续。";
+    ResumesAt => "Continues from", "将从此处继续：";
+    ResumedAt => "Resumed at", "已从此处继续：";
+    SendAgain => "Send again", "重新发送";
 }

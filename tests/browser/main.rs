@@ -19,6 +19,7 @@ mod signaling;
 mod support;
 mod transfer;
 mod transfer_batch;
+mod transfer_resume;
 mod transfer_space;
 mod transfer_worker;
 mod trust;

@@ -77,7 +77,7 @@ impl End {
 pub(crate) const A_ID: [u8; 16] = [0xAA; 16];
 pub(crate) const B_ID: [u8; 16] = [0x0B; 16];
 
-fn attach(side: &crate::pair::Side, options: SendOptions, peer: PeerId) -> End {
+pub(crate) fn attach(side: &crate::pair::Side, options: SendOptions, peer: PeerId) -> End {
     let views: Rc<RefCell<HashMap<String, TransferView>>> = Rc::default();
     let log = views.clone();
     let transfers = Rc::new(Transfers::new(

@@ -33,6 +33,17 @@ pub enum Action {
     StopSending { id: String },
     /// Receiver: set up storage for an offered file of `size` bytes.
     PrepareStore { id: String, size: u64 },
+    /// Receiver: take the first `offset` bytes from `source` as this
+    /// receive's own (storage and streaming hash), then report their
+    /// SHA-256 with `handle_prefix_hash` (`None` if they cannot be read).
+    HashPrefix {
+        id: String,
+        source: super::ResumeSource,
+        offset: u64,
+    },
+    /// Receiver: the resumed bytes are not the sender's: drop them and
+    /// store (and hash) from 0 again.
+    Restart { id: String },
     /// Receiver: close the transfer's channel; keep bytes and hash state.
     CloseChannel { id: String },
     /// Receiver: finalise the streaming hash and report it.
@@ -136,6 +147,9 @@ pub struct Limits {
     /// Accepts of one outgoing transfer (each re-reads and re-hashes the
     /// prefix); beyond this the transfer fails.
     pub max_accepts_per_transfer: u32,
+    /// Kept prefixes one peer's offers may make us hash (resuming after a
+    /// reload); beyond this its offers start from 0.
+    pub max_prefix_hashes_per_peer: u32,
     /// Longest transfer id accepted from a peer.
     pub max_id_len: usize,
     /// Largest binary chunk (the protocol's limit).
@@ -153,6 +167,7 @@ impl Default for Limits {
             max_transfers_per_peer: 1024,
             max_accepted_batches: 256,
             max_accepts_per_transfer: 16,
+            max_prefix_hashes_per_peer: 8,
             max_id_len: 64,
             max_chunk_bytes: peerlink_protocol::limits::MAX_CHUNK_BYTES,
             link_grace: Duration::from_millis(5_000),

@@ -10,6 +10,7 @@ mod batch;
 use batch::AcceptedBatch;
 mod receive;
 mod record;
+mod resume;
 mod send;
 
 #[cfg(test)]
@@ -29,6 +30,7 @@ pub use record::{
     Cancellation, Claim, Digest, Direction, Failure, Interruption, Phase, Reason, ReceivePhase,
     SendPhase, Transfer, TransferState,
 };
+pub use resume::{keep_partials, Partial, Resume, ResumeSource};
 
 /// Every transfer of this page, both directions, and what to do next.
 #[derive(Debug, Default)]
@@ -45,6 +47,10 @@ pub struct Transfers {
     grace: BTreeMap<PeerId, Instant>,
     /// Peers whose link is `connected` now.
     connected: BTreeSet<PeerId>,
+    /// Partial files kept from before a reload, by key (see `resume.rs`).
+    partials: BTreeMap<String, Partial>,
+    /// Prefix hashes each peer's offers made us compute in this session.
+    prefix_hashes: BTreeMap<PeerId, u32>,
     actions: VecDeque<Action>,
 }
 
@@ -83,7 +89,13 @@ impl Transfers {
     ) -> Result<(), TransferError> {
         match message {
             ChannelMessage::FileOffer(offer) => self.offered(peer, offer, now),
-            ChannelMessage::FileAccept { id, offset } => self.accepted(peer, &id, offset, now),
+            ChannelMessage::FileAccept { id, offset } => {
+                self.accepted(peer, &id, offset, None, now)
+            }
+            ChannelMessage::FileResume { id, offset, prefix } => {
+                self.accepted(peer, &id, offset, Some(&prefix), now)
+            }
+            ChannelMessage::FileRestart { id } => self.restarted(peer, &id, now),
             ChannelMessage::FileReject { id } => self.rejected(peer, &id, now),
             ChannelMessage::FileDone { id, sha256 } => self.done(peer, &id, &sha256, now),
             ChannelMessage::FileOk { id } => self.verdict(peer, &id, true, now),

@@ -89,6 +89,7 @@ impl Transfers {
         transfer.path = sanitize_relative_path(&offer.path);
         transfer.batch = offer.batch;
         transfer.modified = offer.modified;
+        transfer.resume = self.find_resume(&transfer.name, transfer.size, transfer.modified);
         let batch_accepted = self.take_batch_room(peer, &transfer.batch, offer.size);
         self.transfers.insert(id.clone(), transfer);
         self.push(Action::PrepareStore {
@@ -103,25 +104,35 @@ impl Transfers {
     }
 
     /// The user accepts an offer, or resumes an interrupted receive from the
-    /// bytes already here.
+    /// bytes already here. An offer of a file kept from before a reload
+    /// first has its kept prefix hashed (resume.rs); the accept follows.
     pub fn accept(&mut self, id: &str, now: Instant) -> Result<(), TransferError> {
         let transfer = transfer_of_mut(&mut self.transfers, id)?;
         let Phase::Receive(phase) = &mut transfer.phase else {
             return Err(TransferError::WrongDirection);
         };
-        if !matches!(phase, ReceivePhase::Offered | ReceivePhase::Interrupted(_)) {
-            return Err(invalid(transfer, "accept"));
-        }
+        let first = match phase {
+            ReceivePhase::Offered => true,
+            ReceivePhase::Interrupted(_) => false,
+            _ => return Err(invalid(transfer, "accept")),
+        };
         *phase = ReceivePhase::Receiving { claim: None };
         transfer.started = now;
         transfer.updated = now;
         transfer.last_report = None;
-        let (peer, offset) = (transfer.peer, transfer.transferred);
+        let (peer, offset, pending) =
+            (transfer.peer, transfer.transferred, transfer.prefix_pending);
+        if (first && self.start_prefix_hash(id)) || pending {
+            self.view(id);
+            return Ok(());
+        }
         self.view(id);
-        let message = ChannelMessage::FileAccept {
-            id: id.to_string(),
-            offset,
-        };
+        let message = self
+            .resume_message_for(id)
+            .unwrap_or(ChannelMessage::FileAccept {
+                id: id.to_string(),
+                offset,
+            });
         self.push(Action::Control { peer, message });
         Ok(())
     }

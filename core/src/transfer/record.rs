@@ -146,6 +146,8 @@ pub enum Cancellation {
     ByPeer,
     /// Sender side: the receiver declined the offer.
     Declined,
+    /// Receiver side: a new offer of the same file continues its bytes.
+    Continued,
 }
 
 /// Why a transfer is where it is, when that needs explaining.
@@ -231,6 +233,17 @@ pub struct Transfer {
     /// When bytes last started to flow, and the last change.
     pub started: Instant,
     pub updated: Instant,
+    /// Receiver: what this offer may continue from (kept bytes of the same
+    /// file), until it is accepted.
+    pub resume: Option<super::Resume>,
+    /// Both sides: the byte it continued from after a reload.
+    pub resumed_at: Option<u64>,
+    /// Receiver: the SHA-256 of the kept prefix, once hashed.
+    pub(crate) prefix: Option<Digest>,
+    /// Receiver: waiting for the wrapper's prefix hash.
+    pub(crate) prefix_pending: bool,
+    /// Sender: the receiver's prefix hash, to compare before sending.
+    pub(crate) check_prefix: Option<Digest>,
     /// Sender side: how often the receiver has accepted (first time included).
     pub(crate) accepts: u32,
     pub(crate) last_report: Option<Instant>,
@@ -257,6 +270,11 @@ impl Transfer {
             phase,
             started: now,
             updated: now,
+            resume: None,
+            resumed_at: None,
+            prefix: None,
+            prefix_pending: false,
+            check_prefix: None,
             accepts: 0,
             last_report: None,
         }
@@ -289,6 +307,12 @@ impl Transfer {
                 ReceivePhase::Cancelled(_) => TransferState::Cancelled,
             },
         }
+    }
+
+    /// Sender: the prefix hash to check before sending (a resume after a
+    /// reload), until checked.
+    pub fn prefix_to_check(&self) -> Option<Digest> {
+        self.check_prefix
     }
 
     /// Stopped mid-way and able to continue from `transferred`.

@@ -49,12 +49,15 @@ impl Transfers {
 
     /// `file-accept`: start sending from `offset`. An accept while already
     /// sending is ignored; each accept re-reads the prefix, so their number
-    /// is bounded.
+    /// is bounded. With `prefix` (a receiver resuming after a reload), the
+    /// pump first checks it against our file (`handle_sender_prefix`); a
+    /// malformed one is answered with `file-restart` at once.
     pub(super) fn accepted(
         &mut self,
         peer: PeerId,
         id: &str,
         offset: u64,
+        prefix: Option<&str>,
         now: Instant,
     ) -> Result<(), TransferError> {
         let max_accepts = self.limits.max_accepts_per_transfer;
@@ -81,6 +84,18 @@ impl Transfers {
             self.view(id);
             return Ok(());
         }
+        let check = match prefix.map(Digest::from_hex) {
+            None => None,
+            Some(Some(digest)) if offset > 0 => Some(digest),
+            Some(_) => {
+                transfer.accepts += 1;
+                let message = ChannelMessage::FileRestart { id: id.to_string() };
+                self.push(Action::Control { peer, message });
+                return Ok(());
+            }
+        };
+        transfer.check_prefix = check;
+        transfer.resumed_at = check.map(|_| offset);
         *phase = SendPhase::Sending { from: offset };
         transfer.accepts += 1;
         transfer.transferred = offset;

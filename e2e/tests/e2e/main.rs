@@ -8,6 +8,7 @@ mod files_more;
 mod lobby;
 mod pwa;
 mod rejoin;
+mod resume;
 mod trust;
 mod turn;
 mod ui;

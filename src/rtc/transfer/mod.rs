@@ -7,6 +7,7 @@
 mod accept;
 mod folder;
 mod hasher;
+mod parts;
 mod pick;
 mod receive;
 mod send;
@@ -122,6 +123,9 @@ pub(crate) struct Inner {
     hashed_in: RefCell<HashMap<String, &'static str>>,
     /// Accepts refused for lack of storage: (bytes needed, bytes free).
     no_room: RefCell<HashMap<String, (u64, u64)>>,
+    /// Web Locks of the partials kept from before a reload, until a
+    /// receive takes one over (parts.rs).
+    kept_locks: RefCell<HashMap<String, parts::LockGuard>>,
     /// The core's next timeout, armed.
     timer: Deadline,
 }
@@ -149,6 +153,7 @@ impl Transfers {
                 incoming: RefCell::new(HashMap::new()),
                 no_room: RefCell::new(HashMap::new()),
                 hashed_in: RefCell::new(HashMap::new()),
+                kept_locks: RefCell::new(HashMap::new()),
                 timer: Deadline::default(),
             }),
         }
@@ -207,6 +212,24 @@ impl Transfers {
         self.inner.outgoing.borrow_mut().remove(&id);
         offered?;
         Err(OfferError::NotSent)
+    }
+
+    /// At startup: partial files kept from before a reload (parts.rs) that
+    /// offers of the same file may continue; returns how many.
+    pub async fn restore(&self) -> usize {
+        parts::restore(&self.inner).await
+    }
+
+    /// Offers the file of send `id` again to each of `peers` (its receiver
+    /// reloaded: the new offer continues from what it kept); returns how
+    /// many offers went out.
+    pub fn send_again(&self, id: &str, peers: &[PeerId]) -> usize {
+        let file = self.inner.outgoing.borrow().get(id).map(send::file_of);
+        let Some(file) = file else { return 0 };
+        peers
+            .iter()
+            .filter(|peer| self.offer(**peer, Clone::clone(&file)).is_ok())
+            .count()
     }
 
     /// Accepts an offered file (or resumes an interrupted one) once
@@ -290,6 +313,12 @@ fn view_of(inner: &Inner, id: &str) -> Option<TransferView> {
         .get(id)
         .map_or((None, None), |i| (i.url.clone(), i.storage));
     let mut view = TransferView::of(transfer, url, storage);
+    view.resumes_at = transfer
+        .resume
+        .as_ref()
+        .filter(|_| transfer.state() == core::TransferState::Offered)
+        .map(|r| r.offset);
+    view.resumed_at = transfer.resumed_at;
     view.no_room = inner.no_room.borrow().get(id).copied();
     view.hashed_in = inner.hashed_in.borrow().get(id).copied();
     Some(view)
@@ -320,6 +349,10 @@ fn execute(inner: &Rc<Inner>, action: Action) {
         Action::StartSending { id, peer, offset } => send::start(inner, &id, peer, offset),
         Action::StopSending { id } => send::stop(inner, &id),
         Action::PrepareStore { id, size } => receive::prepare(inner, &id, size),
+        Action::HashPrefix { id, source, offset } => {
+            receive::hash_prefix(inner, &id, source, offset)
+        }
+        Action::Restart { id } => receive::restart(inner, &id),
         Action::CloseChannel { id } => receive::close(inner, &id),
         Action::FinishHash { id } => receive::finish_hash(inner, &id),
         Action::FinishStore { id } => receive::finish_store(inner, &id),
@@ -337,6 +370,8 @@ fn transfer_id(message: &ChannelMessage) -> Option<&str> {
     match message {
         ChannelMessage::FileOffer(FileOffer { id, .. })
         | ChannelMessage::FileAccept { id, .. }
+        | ChannelMessage::FileResume { id, .. }
+        | ChannelMessage::FileRestart { id }
         | ChannelMessage::FileReject { id }
         | ChannelMessage::FileDone { id, .. }
         | ChannelMessage::FileOk { id }

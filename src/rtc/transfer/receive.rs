@@ -6,15 +6,19 @@
 
 use std::rc::Rc;
 
-use peerlink_core::transfer::{Chunk, Digest, IoError};
+use peerlink_core::transfer::{Chunk, Digest, IoError, ResumeSource};
 use peerlink_protocol::PeerId;
 use sha2::{Digest as _, Sha256};
-use wasm_bindgen_futures::spawn_local;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{Blob, RtcDataChannel, Url};
 
+use super::parts::{key_dir, segments, Manifest, SEGMENT_BYTES};
 use super::store::{Store, StoreError};
 use super::{drive, now, Inner};
 use crate::rtc::{Channel, ChannelEvent};
+
+/// Bytes read back per step when hashing a kept prefix.
+const HASH_BLOCK: u64 = 4 * 1024 * 1024;
 
 pub(crate) struct Incoming {
     hasher: Sha256,
@@ -29,9 +33,10 @@ pub(crate) struct Incoming {
     pub storage: Option<&'static str>,
 }
 
-/// `PrepareStore`: storage for an offered file.
+/// `PrepareStore`: storage for an offered file; kept across a reload
+/// (parts.rs) when its last-modified time is known.
 pub(crate) fn prepare(inner: &Inner, id: &str, size: u64) {
-    let store = Store::for_size(size, id, inner.receive_options.batch_bytes);
+    let store = fresh_store(inner, id, size);
     let incoming = Incoming {
         hasher: Sha256::new(),
         scratch: Vec::new(),
@@ -42,6 +47,102 @@ pub(crate) fn prepare(inner: &Inner, id: &str, size: u64) {
         url: None,
     };
     inner.incoming.borrow_mut().insert(id.to_string(), incoming);
+}
+
+fn fresh_store(inner: &Inner, id: &str, size: u64) -> Store {
+    let manifest = inner.core.borrow().get(id).and_then(|t| {
+        let modified = t.modified?;
+        Some(Manifest::new(t.name.clone(), t.size, modified, 0))
+    });
+    Store::for_size(size, id, inner.receive_options.batch_bytes, manifest)
+}
+
+/// `Restart`: the kept bytes were not the sender's; store from 0 again.
+pub(crate) fn restart(inner: &Inner, id: &str) {
+    let size = inner.core.borrow().get(id).map_or(0, |t| t.size);
+    let store = fresh_store(inner, id, size);
+    if let Some(transfer) = inner.incoming.borrow_mut().get_mut(id) {
+        if let Some(old) = transfer.store.replace(store) {
+            old.discard();
+        }
+        transfer.hasher = Sha256::new();
+    }
+}
+
+/// `HashPrefix`: take the first `offset` bytes of `source` as `id`'s own
+/// (storage and hash state) and report their SHA-256. An interrupted
+/// receive of this page hands over its store and running hash (nothing to
+/// read); a partial kept on disk is read back and hashed here, once.
+pub(crate) fn hash_prefix(inner: &Rc<Inner>, id: &str, source: ResumeSource, offset: u64) {
+    match source {
+        ResumeSource::Receive(old) => {
+            let taken = inner.incoming.borrow_mut().get_mut(&old).and_then(|o| {
+                let store = o.store.take()?;
+                Some((store, std::mem::replace(&mut o.hasher, Sha256::new())))
+            });
+            let digest = taken.map(|(store, hasher)| {
+                let digest = Digest(hasher.clone().finalize().into());
+                if let Some(transfer) = inner.incoming.borrow_mut().get_mut(id) {
+                    transfer.storage = Some(store.kind());
+                    transfer.store = Some(store);
+                    transfer.hasher = hasher;
+                }
+                digest
+            });
+            let _ = inner
+                .core
+                .borrow_mut()
+                .handle_prefix_hash(id, digest, now());
+        }
+        ResumeSource::Stored(key) => {
+            let (inner, id) = (inner.clone(), id.to_string());
+            spawn_local(async move {
+                let digest = hash_kept(&inner, &id, &key, offset).await;
+                let _ = inner
+                    .core
+                    .borrow_mut()
+                    .handle_prefix_hash(&id, digest, now());
+                drive(&inner);
+            });
+        }
+    }
+}
+
+/// Reads partial `key`'s first `offset` bytes into a new hash and, if all
+/// are there, makes it and the partial `id`'s storage.
+async fn hash_kept(inner: &Rc<Inner>, id: &str, key: &str, offset: u64) -> Option<Digest> {
+    let manifest = inner
+        .core
+        .borrow()
+        .get(id)
+        .and_then(|t| Some(Manifest::new(t.name.clone(), t.size, t.modified?, offset)))?;
+    let dir = key_dir(key).await.ok()?;
+    let blob = segments(&dir, offset / SEGMENT_BYTES).await.ok()?;
+    if blob.size() as u64 != offset {
+        return None;
+    }
+    let mut hasher = Sha256::new();
+    let mut scratch = Vec::new();
+    let mut pos = 0u64;
+    while pos < offset {
+        let end = (pos + HASH_BLOCK).min(offset);
+        let slice = blob.slice_with_f64_and_f64(pos as f64, end as f64).ok()?;
+        let bytes = JsFuture::from(slice.array_buffer()).await.ok()?;
+        let bytes = js_sys::Uint8Array::new(&bytes);
+        scratch.resize(bytes.length() as usize, 0);
+        bytes.copy_to(&mut scratch);
+        hasher.update(&scratch);
+        pos = end;
+    }
+    let digest = Digest(hasher.clone().finalize().into());
+    let lock = inner.kept_locks.borrow_mut().remove(key);
+    let store = Store::kept(key, manifest, inner.receive_options.batch_bytes, lock);
+    let mut incoming = inner.incoming.borrow_mut();
+    let transfer = incoming.get_mut(id)?;
+    transfer.storage = Some(store.kind());
+    transfer.store = Some(store);
+    transfer.hasher = hasher;
+    Some(digest)
 }
 
 /// The person chose where to save `id` before accepting: its bytes go

@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::File;
 
-use super::hasher::WorkerHash;
+use super::hasher::{hash_range, prefix_digest, WorkerHash};
 use super::{drive, now, Inner};
 use crate::browser::{js_error_name, Notify};
 use crate::rtc::{Channel, ChannelEvent};
@@ -52,6 +52,11 @@ impl Outgoing {
     }
 }
 
+/// The `File` of a send (to offer it again).
+pub(crate) fn file_of(transfer: &Outgoing) -> File {
+    Clone::clone(&transfer.file)
+}
+
 /// `StopSending`: the pump stops and the channel is dropped.
 pub(crate) fn stop(inner: &Inner, id: &str) {
     if let Some(transfer) = inner.outgoing.borrow_mut().get_mut(id) {
@@ -59,8 +64,41 @@ pub(crate) fn stop(inner: &Inner, id: &str) {
     }
 }
 
-/// `StartSending`: open the transfer's channel and pump from `offset`.
+/// `StartSending`: open the transfer's channel and pump from `offset`. A
+/// receiver resuming after a reload sent the SHA-256 of the bytes it kept:
+/// ours of `[0, offset)` goes to the core first, before any channel opens,
+/// and only if they are equal does the send go on (else the core has told
+/// the receiver to start over).
 pub(crate) fn start(inner: &Rc<Inner>, id: &str, peer: PeerId, offset: u64) {
+    let check = inner
+        .core
+        .borrow()
+        .get(id)
+        .and_then(|t| t.prefix_to_check());
+    let file = inner.outgoing.borrow().get(id).map(file_of);
+    let (Some(_), Some(file)) = (check, file) else {
+        return open_and_pump(inner, id, peer, offset);
+    };
+    let (inner, id) = (inner.clone(), id.to_string());
+    spawn_local(async move {
+        let same = match prefix_digest(&file, offset).await {
+            Ok(digest) => inner
+                .core
+                .borrow_mut()
+                .handle_sender_prefix(&id, digest, now()),
+            Err(error) => {
+                let _ = inner.core.borrow_mut().handle_io_error(&id, error, now());
+                Ok(false)
+            }
+        };
+        drive(&inner);
+        if same == Ok(true) {
+            open_and_pump(&inner, &id, peer, offset);
+        }
+    });
+}
+
+fn open_and_pump(inner: &Rc<Inner>, id: &str, peer: PeerId, offset: u64) {
     let Some(raw) = inner.link.open_channel(peer, &format!("file:{id}")) else {
         let _ = inner
             .core
@@ -116,14 +154,16 @@ fn report_error(inner: &Rc<Inner>, id: &str, error: IoError) {
 
 /// Starts reading `[start, end)` of the file now (the browser works on it
 /// while we do other things); `finish_read` collects the bytes.
-fn start_read(file: &File, start: u64, end: u64) -> Result<JsFuture, IoError> {
+pub(super) fn start_read(file: &File, start: u64, end: u64) -> Result<JsFuture, IoError> {
     let blob = file
         .slice_with_f64_and_f64(start as f64, end as f64)
         .map_err(|e| IoError::ReadFile(js_error_name(&e)))?;
     Ok(JsFuture::from(blob.array_buffer()))
 }
 
-async fn finish_read(read: Result<JsFuture, IoError>) -> Result<js_sys::Uint8Array, IoError> {
+pub(super) async fn finish_read(
+    read: Result<JsFuture, IoError>,
+) -> Result<js_sys::Uint8Array, IoError> {
     let buffer = read?
         .await
         .map_err(|e| IoError::ReadFile(js_error_name(&e)))?;
@@ -180,20 +220,10 @@ impl Pump {
 
     /// Resuming: hash what the receiver already has, without sending it.
     async fn hash_prefix(&self, hasher: &mut Sha256, offset: u64) -> Result<bool, IoError> {
-        let mut scratch = vec![0u8; self.chunk];
-        let mut pos = 0u64;
-        while pos < offset {
-            let end = (pos + self.chunk as u64).min(offset);
-            let bytes = finish_read(start_read(&self.file, pos, end)).await?;
-            let len = bytes.length() as usize;
-            bytes.copy_to(&mut scratch[..len]);
-            hasher.update(&scratch[..len]);
-            pos = end;
-            if !self.alive() {
-                return Ok(false);
-            }
-        }
-        Ok(true)
+        hash_range(&self.file, hasher, offset, self.chunk as u64, || {
+            self.alive()
+        })
+        .await
     }
 
     /// Sends one block in chunks, pausing above the high-water mark.

@@ -22,11 +22,11 @@ thread_local! {
     static PAGE: OnceCell<String> = const { OnceCell::new() };
 }
 
-fn method(target: &JsValue, name: &str) -> Option<Function> {
+pub(super) fn method(target: &JsValue, name: &str) -> Option<Function> {
     Reflect::get(target, &name.into()).ok()?.dyn_into().ok()
 }
 
-async fn call_async(target: &JsValue, name: &str, args: &Array) -> Option<JsValue> {
+pub(super) async fn call_async(target: &JsValue, name: &str, args: &Array) -> Option<JsValue> {
     let promise: Promise = method(target, name)?
         .apply(target, args)
         .ok()?
@@ -35,7 +35,7 @@ async fn call_async(target: &JsValue, name: &str, args: &Array) -> Option<JsValu
     JsFuture::from(promise).await.ok()
 }
 
-fn locks() -> Option<JsValue> {
+pub(super) fn locks() -> Option<JsValue> {
     let navigator = web_sys::window()?.navigator();
     let locks = Reflect::get(&navigator, &"locks".into()).ok()?;
     (!locks.is_undefined()).then_some(locks)
@@ -78,7 +78,7 @@ pub async fn free_bytes() -> Option<u64> {
 }
 
 /// Names of the Web Locks held by any page of this origin.
-async fn held_locks(locks: &JsValue) -> Option<Vec<String>> {
+pub(super) async fn held_locks(locks: &JsValue) -> Option<Vec<String>> {
     let state = call_async(locks, "query", &Array::new()).await?;
     let held: Array = Reflect::get(&state, &"held".into()).ok()?.dyn_into().ok()?;
     Some(
@@ -89,7 +89,7 @@ async fn held_locks(locks: &JsValue) -> Option<Vec<String>> {
 }
 
 /// Every entry name of an OPFS directory handle.
-async fn entry_names(dir: &JsValue) -> Vec<String> {
+pub(super) async fn entry_names(dir: &JsValue) -> Vec<String> {
     let mut names = Vec::new();
     let Some(iterator) = method(dir, "keys").and_then(|k| k.call0(dir).ok()) else {
         return names;

@@ -19,6 +19,7 @@ use web_sys::{
 
 use peerlink_core::transfer::RECEIVED_MIME;
 
+use super::parts::{LockGuard, Manifest, PartsState};
 use super::space::{page_folder, OPFS_DIR};
 
 use crate::browser::{js_error_name, Notify};
@@ -41,7 +42,7 @@ pub enum StoreError {
     Browser(String),
 }
 
-fn browser(value: JsValue) -> StoreError {
+pub(super) fn browser(value: JsValue) -> StoreError {
     StoreError::Browser(js_error_name(&value))
 }
 
@@ -62,10 +63,12 @@ pub(crate) struct OpfsFile {
     name: String,
     /// The file the person picked, instead of one in OPFS.
     picked: Option<FileSystemFileHandle>,
+    /// Kept across a reload, in segments (parts.rs), instead of one file.
+    pub(super) parts: Option<PartsState>,
     batch_limit: usize,
     /// OPFS would not open: the store falls back to Blob parts, queue intact.
     open_failed: Cell<bool>,
-    writable: RefCell<Option<FileSystemWritableFileStream>>,
+    pub(super) writable: RefCell<Option<FileSystemWritableFileStream>>,
     queue: RefCell<VecDeque<ArrayBuffer>>,
     writing: Cell<bool>,
     failed: RefCell<Option<StoreError>>,
@@ -73,7 +76,7 @@ pub(crate) struct OpfsFile {
 }
 
 /// Awaits a promise and casts what it resolves to; errors keep the DOMException name.
-async fn resolve<T: JsCast>(promise: Promise) -> Result<T, StoreError> {
+pub(super) async fn resolve<T: JsCast>(promise: Promise) -> Result<T, StoreError> {
     JsFuture::from(promise)
         .await
         .map_err(browser)?
@@ -121,18 +124,38 @@ async fn file_handle(name: &str, create: bool) -> Result<FileSystemFileHandle, S
 }
 
 /// Awaits a promise whose value does not matter.
-async fn done(promise: Promise) -> Result<(), StoreError> {
+pub(super) async fn done(promise: Promise) -> Result<(), StoreError> {
     JsFuture::from(promise).await.map(drop).map_err(browser)
 }
 
 impl Store {
-    /// OPFS for large files where available, Blob batches otherwise.
-    pub fn for_size(size: u64, id: &str, batch_limit: usize) -> Store {
-        if size >= OPFS_MIN_BYTES && storage().is_some() {
-            Store::file(id, batch_limit, None)
-        } else {
-            Store::blobs(batch_limit)
+    /// OPFS for large files where available (kept across a reload when
+    /// `manifest` says what the file is), Blob batches otherwise.
+    pub fn for_size(size: u64, id: &str, batch_limit: usize, manifest: Option<Manifest>) -> Store {
+        if size < OPFS_MIN_BYTES || storage().is_none() {
+            return Store::blobs(batch_limit);
         }
+        match manifest {
+            Some(manifest) => Store::kept(id, manifest, batch_limit, None),
+            None => Store::file(id, batch_limit, None),
+        }
+    }
+
+    /// Writes (or goes on writing) partial `key` of parts.rs, whose first
+    /// `manifest.bytes` are already there.
+    pub(crate) fn kept(
+        key: &str,
+        manifest: Manifest,
+        batch_limit: usize,
+        lock: Option<LockGuard>,
+    ) -> Store {
+        let mut store = Store::file(key, batch_limit, None);
+        if let Store::Opfs(file) = &mut store {
+            if let Some(file) = Rc::get_mut(file) {
+                file.parts = Some(PartsState::new(key, manifest, lock));
+            }
+        }
+        store
     }
 
     /// Written as it arrives into the file the person chose
@@ -145,6 +168,7 @@ impl Store {
         Store::Opfs(Rc::new(OpfsFile {
             name: format!("{id}.part"),
             picked,
+            parts: None,
             batch_limit,
             open_failed: Cell::new(false),
             writable: RefCell::new(None),
@@ -242,17 +266,24 @@ impl Store {
                 if let Some(err) = file.failed.borrow().clone() {
                     return Err(err);
                 }
-                let writable = file
-                    .writable
-                    .borrow_mut()
-                    .take()
-                    .ok_or(StoreError::NotOpened)?;
-                done(writable.close()).await?;
-                let handle = match file.picked.clone() {
-                    Some(handle) => handle,
-                    None => file_handle(&file.name, false).await?,
+                let writable = file.writable.borrow_mut().take();
+                let stored: Blob = match &file.parts {
+                    Some(parts) => {
+                        if let Some(writable) = writable {
+                            done(writable.close()).await?;
+                        }
+                        parts.finish().await?
+                    }
+                    None => {
+                        let writable = writable.ok_or(StoreError::NotOpened)?;
+                        done(writable.close()).await?;
+                        let handle = match file.picked.clone() {
+                            Some(handle) => handle,
+                            None => file_handle(&file.name, false).await?,
+                        };
+                        resolve(handle.get_file()).await?
+                    }
                 };
-                let stored: Blob = resolve(handle.get_file()).await?;
                 // Type it (the OPFS file has none) without copying.
                 Blob::new_with_blob_sequence_and_options(&Array::of1(&stored), &options)
                     .map_err(browser)
@@ -273,9 +304,13 @@ impl Store {
                     Some(writable) => done(writable.abort()).await,
                     None => Ok(()),
                 };
+                let removed = match &file.parts {
+                    Some(parts) => parts.remove().await,
+                    None => Ok(()),
+                };
                 let removed = match directory().await {
                     // Aborting left the picked file as it was; it is theirs.
-                    _ if file.picked.is_some() => Ok(()),
+                    _ if file.picked.is_some() || file.parts.is_some() => removed,
                     Ok(dir) => done(dir.remove_entry(&file.name)).await,
                     Err(err) => Err(err),
                 };
@@ -291,8 +326,12 @@ impl Store {
 
 /// Writes queued chunks in order; one writer per file at a time.
 async fn write_queued(file: Rc<OpfsFile>) {
-    if file.writable.borrow().is_none() {
+    let first = file.parts.as_ref().is_none_or(|p| !p.opened());
+    if file.writable.borrow().is_none() && first {
         let opened = async {
+            if let Some(parts) = &file.parts {
+                return parts.open().await;
+            }
             let handle = match file.picked.clone() {
                 Some(handle) => handle,
                 None => file_handle(&file.name, true).await?,
@@ -317,12 +356,17 @@ async fn write_queued(file: Rc<OpfsFile>) {
     loop {
         let next = file.queue.borrow_mut().pop_front();
         let Some(buffer) = next else { break };
-        let Some(writable) = file.writable.borrow().clone() else {
-            break;
-        };
-        let written = match writable.write_with_buffer_source(&buffer) {
-            Ok(promise) => done(promise).await,
-            Err(err) => Err(browser(err)),
+        let written = match &file.parts {
+            Some(parts) => parts.write(&file.writable, &buffer).await,
+            None => {
+                let Some(writable) = file.writable.borrow().clone() else {
+                    break;
+                };
+                match writable.write_with_buffer_source(&buffer) {
+                    Ok(promise) => done(promise).await,
+                    Err(err) => Err(browser(err)),
+                }
+            }
         };
         if let Err(err) = written {
             *file.failed.borrow_mut() = Some(err);

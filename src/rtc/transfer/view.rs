@@ -40,6 +40,11 @@ pub struct TransferView {
     pub hashed_in: Option<&'static str>,
     /// The last accept was refused for lack of storage: (needed, free) bytes.
     pub no_room: Option<(u64, u64)>,
+    /// Receiver: an offer of a file kept from before a reload continues
+    /// from this byte once accepted.
+    pub resumes_at: Option<u64>,
+    /// It continued from this byte after a reload (either side).
+    pub resumed_at: Option<u64>,
     /// Milliseconds since the epoch when bytes started to flow.
     pub started_ms: f64,
     pub updated_ms: f64,
@@ -70,6 +75,8 @@ impl TransferView {
             storage,
             no_room: None,
             hashed_in: None,
+            resumes_at: None,
+            resumed_at: None,
             started_ms: transfer.started.as_millis() as f64,
             updated_ms: transfer.updated.as_millis() as f64,
         }

@@ -4,6 +4,7 @@
 mod batch;
 mod both;
 mod receive;
+mod resume;
 mod send;
 
 pub(super) use peerlink_protocol::{ChannelMessage, FileOffer, PeerId};
