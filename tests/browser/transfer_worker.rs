@@ -8,8 +8,6 @@ use peerlink::rtc::transfer::{
     SendOptions, TransferState,
 };
 use peerlink_protocol::PeerId;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::support::wait_until;
@@ -72,24 +70,6 @@ async fn a_transfer_verifies_with_the_worker_and_with_the_main_thread_fallback()
     }
 }
 
-/// The received file, read back from its download URL and hashed.
-async fn downloaded_sha256(url: &str) -> String {
-    let window = web_sys::window().expect("window");
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .expect("fetch")
-        .dyn_into()
-        .expect("response");
-    let blob: web_sys::Blob = JsFuture::from(response.blob().expect("blob"))
-        .await
-        .expect("blob")
-        .dyn_into()
-        .expect("a Blob");
-    let file =
-        web_sys::File::new_with_blob_sequence(&js_sys::Array::of1(&blob), "got.bin").expect("file");
-    hash_file_in_worker(&file).await.expect("hash").to_hex()
-}
-
 #[wasm_bindgen_test]
 async fn an_opfs_receive_is_hashed_and_written_in_a_worker_or_on_the_page() {
     for in_worker in [true, false] {
@@ -115,11 +95,7 @@ async fn an_opfs_receive_is_hashed_and_written_in_a_worker_or_on_the_page() {
         assert_eq!(got.storage, Some("opfs"), "worker: {in_worker}");
         let started = receive_worker_stats().0 - before;
         assert_eq!(started, u32::from(in_worker), "receives given to a worker");
-        let url = got.url.expect("a download URL");
-        assert_eq!(
-            downloaded_sha256(&url).await,
-            expected,
-            "worker: {in_worker}"
-        );
+        assert!(got.url.is_some(), "a download URL");
+        assert_eq!(got.sha256.as_deref(), Some(expected.as_str()));
     }
 }

@@ -187,6 +187,11 @@ impl Sink {
         Ok(count.as_f64().unwrap_or(0.0) as u64)
     }
 
+    /// Ends the worker now.
+    pub(super) fn end(&self) {
+        self.js.stop_sink();
+    }
+
     /// Why the worker stopped writing, if it did.
     pub(super) fn failure(&self) -> Option<String> {
         self.js.failure()

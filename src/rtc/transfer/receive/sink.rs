@@ -188,6 +188,8 @@ pub(super) async fn finish_sunk(
         return store.finish().await;
     }
     let count = sink.finish().await.map_err(StoreError::Browser)?;
+    // Every file is closed: the worker has nothing left to do.
+    sink.end();
     sunk_blob(store, count).await
 }
 
