@@ -3,7 +3,9 @@
 // served from the app's own origin) and the module worker it starts: in a
 // worker it answers {file, start, end} with {hex} (or {error}); the page
 // side is `FileHasher`. The worker reads the File itself in 4 MiB slices,
-// so no byte is copied between the page and the worker.
+// so no byte is copied between the page and the worker. It is also the
+// receiver's sink (`ReceiveSink`): received chunks, transferred, are hashed
+// and written to OPFS with synchronous access handles, off the page.
 
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -73,6 +75,15 @@ class Sha256 {
     this.tailLen = bytes.length - off;
   }
 
+  clone() {
+    const copy = new Sha256();
+    copy.h.set(this.h);
+    copy.tail.set(this.tail);
+    copy.tailLen = this.tailLen;
+    copy.total = this.total;
+    return copy;
+  }
+
   hex() {
     const bits = this.total * 8;
     const pad = new Uint8Array(((this.tailLen + 8) >> 6) * 64 + 64 - this.tailLen);
@@ -96,9 +107,179 @@ async function hashFile(file, start, end) {
   return sha.hex();
 }
 
+// The sink, in the worker. `spec` is {dirs, name} (one OPFS file) or
+// {dirs, manifest, kept} (segments of SEGMENT bytes named 0, 1, … and
+// manifest.json as src/rtc/transfer/parts.rs writes them: a segment is
+// counted in the manifest only once flushed and closed). A kept prefix is
+// read back and hashed first. Work runs in order from one queue.
+const SEGMENT = 16 * 1024 * 1024;
+const ACK_EVERY = 4 * 1024 * 1024;
+
+class Sink {
+  constructor(spec) {
+    this.spec = spec;
+    this.sha = new Sha256();
+    this.at = 0;
+    this.segment = 0;
+    this.access = null;
+    this.written = 0;
+    this.acked = 0;
+    this.failed = null;
+    this.queue = [];
+    this.busy = false;
+    this.run(async () => self.postMessage({ ready: true, prefix: await this.open() }));
+  }
+
+  run(job) {
+    this.queue.push(job);
+    if (!this.busy) this.pump();
+  }
+
+  async pump() {
+    this.busy = true;
+    while (this.queue.length) {
+      const job = this.queue.shift();
+      if (this.failed) continue;
+      try {
+        if (job instanceof ArrayBuffer) await this.write(new Uint8Array(job));
+        else await job();
+      } catch (err) {
+        this.failed = String((err && err.name) || err);
+        self.postMessage({ failed: this.failed });
+      }
+    }
+    this.busy = false;
+  }
+
+  async open() {
+    if (typeof FileSystemFileHandle.prototype.createSyncAccessHandle !== "function") {
+      throw new Error("NoSyncAccessHandle");
+    }
+    let dir = await navigator.storage.getDirectory();
+    for (const name of this.spec.dirs) dir = await dir.getDirectoryHandle(name, { create: true });
+    this.dir = dir;
+    if (!this.spec.manifest) {
+      await this.handle(this.spec.name);
+      return null;
+    }
+    const kept = this.spec.kept;
+    const prefix = kept > 0 ? await this.hashKept(kept) : null;
+    if (kept > 0 && prefix === null) return null;
+    this.segment = kept / SEGMENT;
+    await this.saveManifest(kept);
+    return prefix;
+  }
+
+  async handle(name) {
+    const file = await this.dir.getFileHandle(name, { create: true });
+    this.access = await file.createSyncAccessHandle();
+    this.access.truncate(0);
+    this.at = 0;
+  }
+
+  async hashKept(kept) {
+    for (let index = 0; index < kept / SEGMENT; index++) {
+      const handle = await this.dir.getFileHandle(String(index)).catch(() => null);
+      const file = handle && (await handle.getFile());
+      if (!file || file.size !== SEGMENT) return null;
+      for (let pos = 0; pos < SEGMENT; pos += SLICE) {
+        this.sha.update(new Uint8Array(await file.slice(pos, pos + SLICE).arrayBuffer()));
+      }
+    }
+    return this.sha.clone().hex();
+  }
+
+  async saveManifest(bytes) {
+    const manifest = { ...this.spec.manifest, bytes, saved_ms: Date.now() };
+    const file = await this.dir.getFileHandle("manifest.json", { create: true });
+    const access = await file.createSyncAccessHandle();
+    try {
+      access.truncate(0);
+      access.write(new TextEncoder().encode(JSON.stringify(manifest)), { at: 0 });
+      access.flush();
+    } finally {
+      access.close();
+    }
+  }
+
+  async write(bytes) {
+    this.sha.update(bytes);
+    const segmented = !!this.spec.manifest;
+    for (let off = 0; off < bytes.length; ) {
+      if (!this.access) await this.handle(String(this.segment));
+      const take = segmented ? Math.min(bytes.length - off, SEGMENT - this.at) : bytes.length - off;
+      if (this.access.write(bytes.subarray(off, off + take), { at: this.at }) !== take) {
+        throw new Error("ShortWrite");
+      }
+      this.at += take;
+      off += take;
+      if (segmented && this.at === SEGMENT) {
+        this.access.flush();
+        this.access.close();
+        this.access = null;
+        this.segment += 1;
+        this.at = 0;
+        await this.saveManifest(this.segment * SEGMENT);
+      }
+    }
+    this.written += bytes.length;
+    if (this.written - this.acked >= ACK_EVERY) {
+      this.acked = this.written;
+      self.postMessage({ written: this.written });
+    }
+  }
+
+  // Closes the last file; the manifest goes (the file is no partial now).
+  async finish() {
+    if (this.access) {
+      this.access.flush();
+      this.access.close();
+      this.access = null;
+    }
+    if (!this.spec.manifest) return 1;
+    await this.dir.removeEntry("manifest.json").catch(() => {});
+    return this.segment + (this.at > 0 ? 1 : 0);
+  }
+
+  abort() {
+    if (this.access) this.access.close();
+    this.access = null;
+    this.queue.length = 0;
+  }
+
+  // A request from the page, answered in order with {value} or {error}.
+  ask(kind) {
+    const answer = (value) => self.postMessage({ value });
+    const job = async () => {
+      if (kind === "digest") answer(this.sha.clone().hex());
+      else if (kind === "finish") answer(await this.finish());
+    };
+    if (kind === "abort") {
+      this.abort();
+      answer(true);
+    } else if (this.failed) {
+      self.postMessage({ error: this.failed });
+    } else {
+      this.run(async () => {
+        try {
+          await job();
+        } catch (err) {
+          self.postMessage({ error: String((err && err.name) || err) });
+          throw err;
+        }
+      });
+    }
+  }
+}
+
 const inWorker = typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScope;
 if (inWorker) {
+  let sink = null;
   self.onmessage = async (event) => {
+    const data = event.data;
+    if (data instanceof ArrayBuffer) return sink && sink.run(data);
+    if (data.sink) return void (sink = new Sink(data.sink));
+    if (data.ask) return sink && sink.ask(data.ask);
     const { file, start, end } = event.data;
     try {
       self.postMessage({ hex: await hashFile(file, start, end) });
@@ -130,6 +311,78 @@ export class FileHasher {
 
   digest() {
     return this.done;
+  }
+
+  stop() {
+    if (this.worker) {
+      this.worker.terminate();
+      this.worker = null;
+    }
+  }
+}
+
+/// The page side of the receiver's sink. `opened()` resolves to the kept
+/// prefix's hex digest (or null) once the worker can write, and rejects
+/// when it cannot (the caller keeps the main-thread path). `push`
+/// transfers a chunk (the page keeps no copy); `ask` sends a request
+/// ("digest", "finish", "abort") answered in order. The worker acks what
+/// it wrote, so `inFlight()` is what it still holds.
+export class ReceiveSink {
+  constructor(spec) {
+    this.worker = new Worker(new URL(import.meta.url), { type: "module" });
+    this.sent = 0;
+    this.written = 0;
+    this.peak = 0;
+    this.failed = null;
+    this.waiting = [];
+    this.ready = new Promise((resolve, reject) => (this.readyCalls = { resolve, reject }));
+    this.ready.catch(() => {});
+    this.worker.onmessage = (event) => this.on(event.data);
+    this.worker.onerror = (event) => this.fail((event && event.message) || "WorkerFailed");
+    this.worker.postMessage({ sink: spec });
+  }
+
+  on(data) {
+    if (data.written !== undefined) this.written = data.written;
+    else if (data.failed !== undefined) this.fail(data.failed);
+    else if (data.ready) this.readyCalls.resolve(data.prefix);
+    else {
+      const next = this.waiting.shift();
+      if (next && data.error !== undefined) next.reject(new Error(data.error));
+      else if (next) next.resolve(data.value);
+    }
+  }
+
+  fail(reason) {
+    if (this.failed === null) this.failed = String(reason);
+    this.readyCalls.reject(new Error(this.failed));
+    for (const next of this.waiting.splice(0)) next.reject(new Error(this.failed));
+  }
+
+  opened() {
+    return this.ready;
+  }
+
+  push(buffer) {
+    this.sent += buffer.byteLength;
+    this.worker.postMessage(buffer, [buffer]);
+    this.peak = Math.max(this.peak, this.sent - this.written);
+  }
+
+  inFlight() {
+    return this.sent - this.written;
+  }
+
+  failure() {
+    return this.failed;
+  }
+
+  ask(kind) {
+    if (this.failed !== null || !this.worker) return Promise.reject(new Error(this.failed || "stopped"));
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.worker.postMessage({ ask: kind });
+    });
   }
 
   stop() {

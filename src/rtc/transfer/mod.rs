@@ -28,7 +28,9 @@ use crate::browser::{now, random_bytes, Deadline};
 pub use folder::{
     can_save_as, can_save_to_folder, pick_folder, save_to_folder, FolderError, SaveItem,
 };
-pub use hasher::{hash_file_in_worker, hash_file_with_worker_code};
+pub use hasher::{
+    hash_file_in_worker, hash_file_with_worker_code, receive_worker_stats, set_receive_in_worker,
+};
 pub use pick::{drop_entries, picked_from_drop, picked_from_list, Picked};
 pub use space::{free_bytes, remove_page_folder, sweep_leftovers};
 pub use store::{StoreError, OPFS_MIN_BYTES};

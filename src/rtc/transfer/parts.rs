@@ -300,6 +300,22 @@ impl PartsState {
         }
     }
 
+    /// For the receiver's worker: the key, the manifest, and (async) the lock.
+    pub(crate) fn target(&self) -> (String, Manifest) {
+        (self.key.clone(), self.manifest.borrow().clone())
+    }
+
+    pub(crate) fn take_lock(&self) -> Option<LockGuard> {
+        self.lock.borrow_mut().take()
+    }
+
+    pub(crate) async fn claim(&self) {
+        if self.lock.borrow().is_none() {
+            let lock = hold(&self.key).await;
+            *self.lock.borrow_mut() = lock;
+        }
+    }
+
     pub(crate) fn opened(&self) -> bool {
         self.dir.borrow().is_some()
     }
@@ -309,10 +325,7 @@ impl PartsState {
     pub(crate) async fn open(&self) -> Result<FileSystemWritableFileStream, StoreError> {
         let dir = key_dir(&self.key).await?;
         // A resumed partial's lock is already ours; a new one's is free.
-        if self.lock.borrow().is_none() {
-            let lock = hold(&self.key).await;
-            *self.lock.borrow_mut() = lock;
-        }
+        self.claim().await;
         let manifest = self.manifest.borrow().clone();
         save_manifest(&dir, &manifest).await?;
         let writable = open_segment(&dir, self.segment.get()).await?;

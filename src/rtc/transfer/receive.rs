@@ -1,6 +1,8 @@
 //! The receiving side in the browser: owns each receive's storage (OPFS or
 //! Blob parts, via store.rs), its streaming SHA-256 and its `file:<id>`
-//! channel, so the wasm heap never holds the file. It must not judge what
+//! channel, so the wasm heap never holds the file. OPFS files are hashed
+//! and written by a worker (hasher.rs `Sink`) when one can start; the
+//! main-thread hash and store.rs's writes are the fallback. It must not judge what
 //! arrives: the core says which channels and chunks to take, when to hash,
 //! store, discard or close, and compares the digests.
 
@@ -12,15 +14,25 @@ use sha2::{Digest as _, Sha256};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{Blob, RtcDataChannel, Url};
 
+use super::hasher::Sink;
 use super::parts::{key_dir, segments, Manifest, SEGMENT_BYTES};
 use super::store::{Store, StoreError};
 use super::{drive, now, Inner};
 use crate::rtc::{Channel, ChannelEvent};
+use sink::{drop_store, finish_sunk, kept_in_worker, take_over, to_worker};
+
+mod sink;
 
 /// Bytes read back per step when hashing a kept prefix.
 const HASH_BLOCK: u64 = 4 * 1024 * 1024;
 
 pub(crate) struct Incoming {
+    /// The worker hashing and writing this OPFS file, once chunks came;
+    /// chunks wait in `pending` until it can write (`sink_ready`).
+    sink: Option<Rc<Sink>>,
+    sink_ready: bool,
+    sink_tried: bool,
+    pending: Vec<js_sys::ArrayBuffer>,
     hasher: Sha256,
     scratch: Vec<u8>,
     /// Where the bytes go (OPFS or Blob parts); taken when finishing.
@@ -38,6 +50,10 @@ pub(crate) struct Incoming {
 pub(crate) fn prepare(inner: &Inner, id: &str, size: u64) {
     let store = fresh_store(inner, id, size);
     let incoming = Incoming {
+        sink: None,
+        sink_ready: false,
+        sink_tried: false,
+        pending: Vec::new(),
         hasher: Sha256::new(),
         scratch: Vec::new(),
         storage: Some(store.kind()),
@@ -62,9 +78,7 @@ pub(crate) fn restart(inner: &Inner, id: &str) {
     let size = inner.core.borrow().get(id).map_or(0, |t| t.size);
     let store = fresh_store(inner, id, size);
     if let Some(transfer) = inner.incoming.borrow_mut().get_mut(id) {
-        if let Some(old) = transfer.store.replace(store) {
-            old.discard();
-        }
+        drop_store(transfer, Some(store), true);
         transfer.hasher = Sha256::new();
     }
 }
@@ -72,22 +86,19 @@ pub(crate) fn restart(inner: &Inner, id: &str) {
 /// `HashPrefix`: take the first `offset` bytes of `source` as `id`'s own
 /// (storage and hash state) and report their SHA-256. An interrupted
 /// receive of this page hands over its store and running hash (nothing to
-/// read); a partial kept on disk is read back and hashed here, once.
+/// read; a worker moves along); a partial kept on disk is read back and
+/// hashed once, by a worker that goes on writing it (receive/sink.rs) or
+/// here when none can start.
 pub(crate) fn hash_prefix(inner: &Rc<Inner>, id: &str, source: ResumeSource, offset: u64) {
     match source {
         ResumeSource::Receive(old) => {
-            let taken = inner.incoming.borrow_mut().get_mut(&old).and_then(|o| {
-                let store = o.store.take()?;
-                Some((store, std::mem::replace(&mut o.hasher, Sha256::new())))
-            });
-            let digest = taken.map(|(store, hasher)| {
-                let digest = Digest(hasher.clone().finalize().into());
-                if let Some(transfer) = inner.incoming.borrow_mut().get_mut(id) {
-                    transfer.storage = Some(store.kind());
-                    transfer.store = Some(store);
-                    transfer.hasher = hasher;
-                }
-                digest
+            let taken = take_over(inner, &old, id);
+            if let Some(Some(sink)) = taken {
+                return sink::prefix_hash(inner, sink, id);
+            }
+            let digest = taken.and_then(|_| {
+                let incoming = inner.incoming.borrow();
+                Some(Digest(incoming.get(id)?.hasher.clone().finalize().into()))
             });
             let _ = inner
                 .core
@@ -97,7 +108,10 @@ pub(crate) fn hash_prefix(inner: &Rc<Inner>, id: &str, source: ResumeSource, off
         ResumeSource::Stored(key) => {
             let (inner, id) = (inner.clone(), id.to_string());
             spawn_local(async move {
-                let digest = hash_kept(&inner, &id, &key, offset).await;
+                let digest = match kept_in_worker(&inner, &id, &key, offset).await {
+                    Ok(digest) => digest,
+                    Err(()) => hash_kept(&inner, &id, &key, offset).await,
+                };
                 let _ = inner
                     .core
                     .borrow_mut()
@@ -140,7 +154,8 @@ async fn hash_kept(inner: &Rc<Inner>, id: &str, key: &str, offset: u64) -> Optio
     let mut incoming = inner.incoming.borrow_mut();
     let transfer = incoming.get_mut(id)?;
     transfer.storage = Some(store.kind());
-    transfer.store = Some(store);
+    drop_store(transfer, Some(store), false);
+    transfer.sink_tried = true;
     transfer.hasher = hasher;
     Some(digest)
 }
@@ -151,7 +166,7 @@ pub(crate) fn use_picked(inner: &Inner, id: &str, handle: web_sys::FileSystemFil
     if let Some(transfer) = inner.incoming.borrow_mut().get_mut(id) {
         let store = Store::picked(id, inner.receive_options.batch_bytes, handle);
         transfer.storage = Some(store.kind());
-        transfer.store = Some(store);
+        drop_store(transfer, Some(store), false);
     }
 }
 
@@ -169,9 +184,7 @@ pub(crate) fn discard(inner: &Inner, id: &str) {
         return;
     };
     transfer.channel = None;
-    if let Some(store) = transfer.store.take() {
-        store.discard();
-    }
+    drop_store(transfer, None, true);
     if let Some(url) = transfer.url.take() {
         let _ = Url::revoke_object_url(&url);
     }
@@ -222,7 +235,7 @@ fn on_chunk(inner: &Rc<Inner>, id: &str, buffer: js_sys::ArrayBuffer) {
     let verdict = inner.core.borrow_mut().handle_chunk(id, len, now());
     if verdict == Ok(Chunk::Keep) {
         let stored = match inner.incoming.borrow_mut().get_mut(id) {
-            Some(transfer) => keep(transfer, buffer, len),
+            Some(transfer) => to_worker(inner, transfer, buffer, len),
             None => Err(no_storage()),
         };
         if let Err(error) = stored {
@@ -251,8 +264,13 @@ fn keep(transfer: &mut Incoming, buffer: js_sys::ArrayBuffer, len: usize) -> Res
     }
 }
 
-/// `FinishHash`: the digest of every byte kept, for the core to compare.
-pub(crate) fn finish_hash(inner: &Inner, id: &str) {
+/// `FinishHash`: the digest of every byte kept, for the core to compare
+/// (from the worker once it has every chunk, when there is one).
+pub(crate) fn finish_hash(inner: &Rc<Inner>, id: &str) {
+    let sink = inner.incoming.borrow().get(id).and_then(|t| t.sink.clone());
+    if let Some(sink) = sink {
+        return sink::finish_hash(inner, sink, id);
+    }
     let digest = inner
         .incoming
         .borrow()
@@ -275,10 +293,19 @@ pub(crate) fn finish_store(inner: &Rc<Inner>, id: &str) {
         let _ = inner.core.borrow_mut().handle_io_error(id, error, now());
         return;
     };
+    let sink = inner
+        .incoming
+        .borrow_mut()
+        .get_mut(id)
+        .and_then(|t| t.sink.take());
     let inner = inner.clone();
     let id = id.to_string();
     spawn_local(async move {
-        let url = match store.finish().await {
+        let finished = match sink {
+            Some(sink) => finish_sunk(&inner, sink, store).await,
+            None => store.finish().await,
+        };
+        let url = match finished {
             Ok(blob) => Url::create_object_url_with_blob(&blob)
                 .map(|url| (blob, url))
                 .map_err(|e| StoreError::Browser(crate::browser::js_error_name(&e))),

@@ -60,9 +60,9 @@ pub(crate) enum Store {
 }
 
 pub(crate) struct OpfsFile {
-    name: String,
+    pub(super) name: String,
     /// The file the person picked, instead of one in OPFS.
-    picked: Option<FileSystemFileHandle>,
+    pub(super) picked: Option<FileSystemFileHandle>,
     /// Kept across a reload, in segments (parts.rs), instead of one file.
     pub(super) parts: Option<PartsState>,
     batch_limit: usize,
@@ -112,7 +112,10 @@ async fn directory() -> Result<FileSystemDirectoryHandle, StoreError> {
     resolve(all.get_directory_handle_with_options(&page_folder(), &options)).await
 }
 
-async fn file_handle(name: &str, create: bool) -> Result<FileSystemFileHandle, StoreError> {
+pub(super) async fn file_handle(
+    name: &str,
+    create: bool,
+) -> Result<FileSystemFileHandle, StoreError> {
     let options = FileSystemGetFileOptions::new();
     options.set_create(create);
     resolve(
