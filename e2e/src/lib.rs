@@ -189,6 +189,11 @@ pub struct Harness {
     _driver: Child,
     /// One geckodriver per Firefox session, killed (with its Firefox) on drop.
     geckodrivers: std::sync::Mutex<Vec<Child>>,
+    /// Every Chromium profile of this harness (one folder each below it),
+    /// removed on drop: left to chromedriver, a profile stays in the temp
+    /// dir with all it stored (a 2 GiB file's OPFS copy included).
+    profiles: PathBuf,
+    sessions: std::sync::atomic::AtomicUsize,
 }
 
 impl Harness {
@@ -210,6 +215,8 @@ impl Harness {
             driver_url: driver.url,
             _driver: driver.child,
             geckodrivers: std::sync::Mutex::new(Vec::new()),
+            profiles: profiles_dir(),
+            sessions: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -328,6 +335,12 @@ impl Harness {
         {
             caps.add_arg(arg).expect("chrome argument");
         }
+        let session = self
+            .sessions
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let profile = self.profiles.join(session.to_string());
+        caps.add_arg(&format!("--user-data-dir={}", profile.display()))
+            .expect("chrome argument");
         let driver = WebDriver::new(&self.driver_url, caps)
             .await
             .expect("a WebDriver session");
@@ -401,7 +414,15 @@ impl Drop for Harness {
                 libc::kill(-group, libc::SIGKILL);
             }
         }
+        let _ = std::fs::remove_dir_all(&self.profiles);
     }
+}
+
+/// A new folder for one harness's Chromium profiles, in the temp dir.
+fn profiles_dir() -> PathBuf {
+    static HARNESSES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = HARNESSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!("peerlink-e2e-{}-{n}", std::process::id()))
 }
 
 fn urlencode(text: &str) -> String {
