@@ -247,24 +247,26 @@ class Sink {
     this.queue.length = 0;
   }
 
-  // A request from the page, answered in order with {value} or {error}.
-  ask(kind) {
-    const answer = (value) => self.postMessage({ value });
+  // A request from the page, answered with {id, value} or {id, error};
+  // an abort answers at once and drops the requests still queued (the
+  // page rejects their waiters when the abort's answer comes).
+  ask(kind, id) {
+    const answer = (value) => self.postMessage({ id, value });
     const job = async () => {
       if (kind === "digest") answer(this.sha.clone().hex());
       else if (kind === "finish") answer(await this.finish());
     };
     if (kind === "abort") {
       this.abort();
-      answer(true);
+      self.postMessage({ id, value: true, aborted: true });
     } else if (this.failed) {
-      self.postMessage({ error: this.failed });
+      self.postMessage({ id, error: this.failed });
     } else {
       this.run(async () => {
         try {
           await job();
         } catch (err) {
-          self.postMessage({ error: String((err && err.name) || err) });
+          self.postMessage({ id, error: String((err && err.name) || err) });
           throw err;
         }
       });
@@ -279,7 +281,11 @@ if (inWorker) {
     const data = event.data;
     if (data instanceof ArrayBuffer) return sink && sink.run(data);
     if (data.sink) return void (sink = new Sink(data.sink));
-    if (data.ask) return sink && sink.ask(data.ask);
+    if (data.ask) {
+      if (sink) sink.ask(data.ask, data.id);
+      else self.postMessage({ id: data.id, error: "NoSink" });
+      return;
+    }
     const { file, start, end } = event.data;
     try {
       self.postMessage({ hex: await hashFile(file, start, end) });
@@ -325,7 +331,7 @@ export class FileHasher {
 /// prefix's hex digest (or null) once the worker can write, and rejects
 /// when it cannot (the caller keeps the main-thread path). `push`
 /// transfers a chunk (the page keeps no copy); `ask` sends a request
-/// ("digest", "finish", "abort") answered in order. The worker acks what
+/// ("digest", "finish", "abort") answered by id. The worker acks what
 /// it wrote, so `inFlight()` is what it still holds.
 export class ReceiveSink {
   constructor(spec) {
@@ -334,7 +340,9 @@ export class ReceiveSink {
     this.written = 0;
     this.peak = 0;
     this.failed = null;
-    this.waiting = [];
+    // Requests not answered yet, by id.
+    this.waiting = new Map();
+    this.asked = 0;
     this.ready = new Promise((resolve, reject) => (this.readyCalls = { resolve, reject }));
     this.ready.catch(() => {});
     this.worker.onmessage = (event) => this.on(event.data);
@@ -346,17 +354,25 @@ export class ReceiveSink {
     if (data.written !== undefined) this.written = data.written;
     else if (data.failed !== undefined) this.fail(data.failed);
     else if (data.ready) this.readyCalls.resolve(data.prefix);
-    else {
-      const next = this.waiting.shift();
+    else if (data.id !== undefined) {
+      const next = this.waiting.get(data.id);
+      this.waiting.delete(data.id);
       if (next && data.error !== undefined) next.reject(new Error(data.error));
       else if (next) next.resolve(data.value);
+      // The worker dropped what was queued before the abort.
+      if (data.aborted) this.rejectWaiting("Aborted");
     }
+  }
+
+  rejectWaiting(reason) {
+    for (const next of this.waiting.values()) next.reject(new Error(reason));
+    this.waiting.clear();
   }
 
   fail(reason) {
     if (this.failed === null) this.failed = String(reason);
     this.readyCalls.reject(new Error(this.failed));
-    for (const next of this.waiting.splice(0)) next.reject(new Error(this.failed));
+    this.rejectWaiting(this.failed);
   }
 
   opened() {
@@ -379,9 +395,10 @@ export class ReceiveSink {
 
   ask(kind) {
     if (this.failed !== null || !this.worker) return Promise.reject(new Error(this.failed || "stopped"));
+    const id = ++this.asked;
     return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      this.worker.postMessage({ ask: kind });
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ ask: kind, id });
     });
   }
 
